@@ -1,0 +1,366 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) ipsec.doctor contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Proposal strings of strongSwan and Libreswan, normalized, and the daemons' default proposals.
+
+A normalized proposal is a dict of transform lists named as strongSwan's IKEv2
+transforms: IKE proposals have ``encr``, ``integ``, ``prf``, ``ke``; ESP proposals
+``encr``, ``integ``, ``ke``, ``esn``; AH proposals ``integ``, ``ke``, ``esn``.
+strongSwan 6 additional key exchanges (``ke1_`` .. ``ke7_``) appear as ``ke1`` .. ``ke7``.
+
+The expand functions return ``(proposal_set, errors)``: proposal_set is the model's
+``{'written', 'strict', 'effective'}`` and errors is a list of messages (the caller
+adds file and line). Unknown keywords never raise.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import copy
+import re
+
+from ansible_collections.ipsec.doctor.plugins.module_utils._model import new_proposal_set
+from ansible_collections.ipsec.doctor.plugins.module_utils._parse.algorithms import (
+    ENCR, ESN, INTEG, KE, PRF,
+    INTEG_FROM_PRF, PRF_FROM_INTEG,
+    LIBRESWAN4_IKE_KE, LIBRESWAN5_IKE_KE,
+    STRONGSWAN_AH, STRONGSWAN_ESP_AEAD, STRONGSWAN_ESP_CLASSIC,
+    STRONGSWAN_IKE_AEAD, STRONGSWAN_IKE_CLASSIC,
+    _LSW_INTEG, _LSW_PRF,
+    algorithm_supported, is_aead, libreswan_cipher, libreswan_default_ciphers,
+    libreswan_hash, libreswan_ke, strongswan_keyword,
+)
+
+KINDS = ('ike', 'esp', 'ah')
+_KEYS = {
+    'ike': (ENCR, INTEG, PRF, KE),
+    'esp': (ENCR, INTEG, KE, ESN),
+    'ah': (INTEG, KE, ESN),
+}
+_ADDITIONAL_KE = re.compile(r'^ke([1-7])_(.+)$')
+
+DEFAULT_STRONGSWAN_VERSION = '5.9'
+DEFAULT_LIBRESWAN_VERSION = '4'
+
+
+def _empty(kind):
+    return dict((key, []) for key in _KEYS[kind])
+
+
+def _add(proposal, key, names):
+    values = proposal.setdefault(key, [])
+    for name in names:
+        if name not in values:
+            values.append(name)
+
+
+def _major(version, fallback):
+    """Return the major version number of a version string like '5.9.8'."""
+    match = re.match(r'\s*(\d+)', str(version or fallback))
+    return int(match.group(1)) if match else int(fallback)
+
+
+def proposal_algorithms(proposal):
+    """Return every algorithm name of one normalized proposal, in key order, without duplicates."""
+    names = []
+    for key in sorted(proposal):
+        for name in proposal[key]:
+            if name not in names:
+                names.append(name)
+    return names
+
+
+def ke_methods(proposals):
+    """Return the KE methods named anywhere in a list of proposals (the PFS groups for ESP)."""
+    groups = []
+    for proposal in proposals:
+        for name in proposal.get(KE, []):
+            if name not in groups:
+                groups.append(name)
+    return groups
+
+
+# ---------------------------------------------------------------------------
+# Defaults
+# ---------------------------------------------------------------------------
+
+def _filter_by_plugins(proposals, kind, plugins):
+    """Drop algorithms the plugins do not provide; drop proposals that lose a mandatory transform."""
+    if plugins is None:
+        return proposals
+    loaded = set(plugins)
+    kept = []
+    for proposal in proposals:
+        filtered = dict((key, [name for name in names if algorithm_supported(name, loaded)])
+                        for key, names in proposal.items())
+        if kind != 'ah' and not filtered[ENCR]:
+            continue
+        if kind == 'ike' and (not filtered[PRF] or not filtered[KE]):
+            continue
+        classic = kind == 'ah' or not all(is_aead(name) for name in filtered.get(ENCR, []))
+        if classic and proposal[INTEG] and not filtered[INTEG]:
+            continue
+        kept.append(filtered)
+    return kept
+
+
+def default_proposals(family, kind, version=None, plugins=None, explicit_default=False):
+    """Return the proposals a daemon offers when none are configured.
+
+    family: 'strongswan' or 'libreswan'; kind: 'ike', 'esp' or 'ah'.
+    version: the daemon version string (strongSwan 5.9/6.x, Libreswan 4.x/5.x).
+    plugins: strongSwan's loaded plugin names; None means no filtering (standard set).
+    explicit_default: strongSwan's ``default`` keyword, which orders ESP classic first.
+    """
+    if family == 'strongswan':
+        if kind == 'ike':
+            proposals = [STRONGSWAN_IKE_CLASSIC, STRONGSWAN_IKE_AEAD]
+        elif kind == 'esp':
+            if explicit_default:
+                proposals = [STRONGSWAN_ESP_CLASSIC, STRONGSWAN_ESP_AEAD]
+            else:
+                proposals = [STRONGSWAN_ESP_AEAD, STRONGSWAN_ESP_CLASSIC]
+        else:
+            proposals = [STRONGSWAN_AH]
+        return _filter_by_plugins(copy.deepcopy(proposals), kind, plugins)
+    if family == 'libreswan':
+        major = _major(version, DEFAULT_LIBRESWAN_VERSION)
+        proposals = []
+        for cipher in libreswan_default_ciphers(major):
+            aead = is_aead(cipher)
+            if kind == 'ike':
+                proposals.append({
+                    ENCR: [cipher],
+                    INTEG: [] if aead else list(_LSW_INTEG),
+                    PRF: list(_LSW_PRF),
+                    KE: list(LIBRESWAN5_IKE_KE if major >= 5 else LIBRESWAN4_IKE_KE),
+                })
+            elif kind == 'esp':
+                proposals.append({ENCR: [cipher], INTEG: [] if aead else list(_LSW_INTEG),
+                                  KE: [], ESN: ['NO_EXT_SEQ']})
+        if kind == 'ah':
+            proposals.append({INTEG: list(_LSW_INTEG), KE: [], ESN: ['NO_EXT_SEQ']})
+        return proposals
+    return []
+
+
+# ---------------------------------------------------------------------------
+# strongSwan
+# ---------------------------------------------------------------------------
+
+def _strongswan_one(text, kind):
+    """Parse one dash-joined strongSwan proposal; return (proposal or None, errors)."""
+    proposal = _empty(kind)
+    errors = []
+    for word in text.split('-'):
+        word = word.strip()
+        if not word:
+            errors.append("empty algorithm keyword in %s proposal '%s'" % (kind, text))
+            continue
+        extra = _ADDITIONAL_KE.match(word.lower())
+        if extra:
+            transform, names = strongswan_keyword(extra.group(2))
+            if transform != KE:
+                errors.append("unknown key exchange method '%s' in %s proposal '%s'" % (word, kind, text))
+                continue
+            _add(proposal, 'ke%s' % extra.group(1), names)
+            continue
+        transform, names = strongswan_keyword(word)
+        if transform is None:
+            errors.append("unknown algorithm keyword '%s' in %s proposal '%s'" % (word, kind, text))
+            continue
+        if transform not in proposal:
+            if transform == PRF:
+                continue  # strongSwan removes PRFs from ESP/AH proposals
+            errors.append("algorithm '%s' is not allowed in %s proposals ('%s')" % (word, kind, text))
+            continue
+        _add(proposal, transform, names)
+    if errors:
+        return None, errors
+    return _check_strongswan(proposal, kind, text)
+
+
+def _check_strongswan(proposal, kind, text):
+    """Apply strongSwan's completion rules (PRF from integrity, NO_EXT_SEQ) and mandatory-transform checks."""
+    encr = proposal.get(ENCR, [])
+    aead = [name for name in encr if is_aead(name)]
+    if aead and len(aead) != len(encr):
+        return None, ["AEAD and classic encryption algorithms can't be mixed in %s proposal '%s'" % (kind, text)]
+    if kind == 'ike':
+        if not proposal[PRF]:
+            _add(proposal, PRF, [PRF_FROM_INTEG[name] for name in proposal[INTEG] if name in PRF_FROM_INTEG])
+        if not encr:
+            return None, ["an encryption algorithm is mandatory in IKE proposals ('%s')" % text]
+        if not proposal[PRF]:
+            return None, ["a PRF algorithm is mandatory in IKE proposals ('%s')" % text]
+        if not proposal[KE]:
+            return None, ["a key exchange method is mandatory in IKE proposals ('%s')" % text]
+    if kind == 'esp' and not encr:
+        return None, ["an encryption algorithm is mandatory in ESP proposals ('%s')" % text]
+    if aead:
+        proposal[INTEG] = []
+    elif not proposal[INTEG]:
+        return None, ["an integrity algorithm is mandatory in %s proposals with classic encryption ('%s')"
+                      % (kind.upper(), text)]
+    if kind in ('esp', 'ah') and not proposal[ESN]:
+        proposal[ESN] = ['NO_EXT_SEQ']
+    return proposal, []
+
+
+def parse_strongswan(text, kind, version=None, plugins=None):
+    """Parse a comma-separated strongSwan proposal list; return (proposals, errors).
+
+    The ``default`` keyword inserts the daemon's default proposals at its place.
+    """
+    if kind not in KINDS:
+        raise ValueError('kind must be one of %s' % ', '.join(KINDS))
+    proposals = []
+    errors = []
+    for item in str(text).split(','):
+        item = item.strip()
+        if not item:
+            errors.append("empty %s proposal in '%s'" % (kind, text))
+            continue
+        if item.lower() == 'default':
+            proposals.extend(default_proposals('strongswan', kind, version, plugins, explicit_default=True))
+            continue
+        proposal, item_errors = _strongswan_one(item, kind)
+        errors.extend(item_errors)
+        if proposal is not None:
+            proposals.append(proposal)
+    return proposals, errors
+
+
+def expand_strongswan(written, kind, version=None, plugins=None, legacy=False):
+    """Return (proposal_set, errors) for a strongSwan proposal setting as written.
+
+    written: the value as in the file, or None when unset (the defaults apply).
+    legacy: ipsec.conf (stroke) semantics; a trailing ``!`` makes the list strict,
+    otherwise stroke appends the full default proposals after the written ones.
+    swanctl lists are always strict (``default`` must be written to get defaults).
+    """
+    if written is None or not str(written).strip():
+        effective = default_proposals('strongswan', kind, version, plugins)
+        return new_proposal_set(written, False, effective), []
+    text = str(written).strip()
+    strict = True
+    if legacy:
+        strict = text.endswith('!')
+        text = text.rstrip('!').strip()
+    effective, errors = parse_strongswan(text, kind, version, plugins)
+    if legacy and not strict:
+        for proposal in default_proposals('strongswan', kind, version, plugins):
+            if proposal not in effective:
+                effective.append(proposal)
+    return new_proposal_set(written, strict, effective), errors
+
+
+# ---------------------------------------------------------------------------
+# Libreswan
+# ---------------------------------------------------------------------------
+
+def _split_alternatives(token):
+    return [part.strip() for part in token.split('+')]
+
+
+def _libreswan_one(text, kind, major):
+    """Parse one Libreswan proposal ENCR[-PRF][-INTEG][;KE] (or -KE); return (proposal or None, errors)."""
+    errors = []
+    main, _sep, ke_part = text.partition(';')
+    tokens = [token.strip() for token in main.split('-')]
+    if ke_part:
+        tokens.append(ke_part.strip())
+    if any(not token for token in tokens):
+        return None, ["empty algorithm in %s proposal '%s'" % (kind, text)]
+    proposal = _empty(kind)
+    if kind != 'ah':
+        for word in _split_alternatives(tokens.pop(0)):
+            names = libreswan_cipher(word)
+            if names is None:
+                errors.append("unknown encryption algorithm '%s' in %s proposal '%s'" % (word, kind, text))
+            else:
+                _add(proposal, ENCR, names)
+    hashes = []
+    ke = None
+    for position, token in enumerate(tokens):
+        words = _split_alternatives(token)
+        as_hash = [libreswan_hash(word) for word in words]
+        as_ke = [libreswan_ke(word) for word in words]
+        if all(name is not None for name in as_hash) and ke is None:
+            hashes.append([name for name in as_hash if name])
+        elif all(name is not None for name in as_ke) and position == len(tokens) - 1:
+            ke = [name for name in as_ke if name]
+        else:
+            unknown = [word for word, h, k in zip(words, as_hash, as_ke) if h is None and k is None] or words
+            errors.append("unknown algorithm '%s' in %s proposal '%s'" % ('+'.join(unknown), kind, text))
+    if errors:
+        return None, errors
+    aead = bool(proposal.get(ENCR)) and all(is_aead(name) for name in proposal[ENCR])
+    if kind == 'ike':
+        if len(hashes) > 2:
+            return None, ["too many hash algorithms in IKE proposal '%s'" % text]
+        prfs = hashes[0] if hashes else list(_LSW_PRF)
+        _add(proposal, PRF, prfs)
+        if len(hashes) == 2:
+            _add(proposal, INTEG, [INTEG_FROM_PRF[name] for name in hashes[1] if name in INTEG_FROM_PRF])
+        elif not aead:
+            _add(proposal, INTEG, [INTEG_FROM_PRF[name] for name in prfs if name in INTEG_FROM_PRF])
+        _add(proposal, KE, ke if ke is not None else (LIBRESWAN5_IKE_KE if major >= 5 else LIBRESWAN4_IKE_KE))
+    else:
+        if len(hashes) > 1:
+            return None, ["too many integrity algorithms in %s proposal '%s'" % (kind.upper(), text)]
+        if hashes:
+            _add(proposal, INTEG, [INTEG_FROM_PRF[name] for name in hashes[0] if name in INTEG_FROM_PRF])
+        elif not aead:
+            _add(proposal, INTEG, _LSW_INTEG)
+        _add(proposal, KE, ke or [])
+        _add(proposal, ESN, ['NO_EXT_SEQ'])
+    if aead:
+        proposal[INTEG] = []
+    return proposal, []
+
+
+def parse_libreswan(text, kind, version=None):
+    """Parse a comma-separated Libreswan proposal list; return (proposals, errors).
+
+    Missing parts are completed as pluto does: IKE without a PRF gets SHA2_512 and
+    SHA2_256, without a KE the version's default groups; one hash names both the PRF
+    and the integrity algorithm (none for AEAD); a cipher without a key length is
+    proposed with 256 and 128 bits.
+    """
+    if kind not in KINDS:
+        raise ValueError('kind must be one of %s' % ', '.join(KINDS))
+    major = _major(version, DEFAULT_LIBRESWAN_VERSION)
+    proposals = []
+    errors = []
+    for item in str(text).split(','):
+        item = item.strip()
+        if not item:
+            errors.append("empty %s proposal in '%s'" % (kind, text))
+            continue
+        proposal, item_errors = _libreswan_one(item, kind, major)
+        errors.extend(item_errors)
+        if proposal is not None:
+            proposals.append(proposal)
+    return proposals, errors
+
+
+def expand_libreswan(written, kind, version=None, esn=None):
+    """Return (proposal_set, errors) for a Libreswan ike=/esp= value as written (None: defaults).
+
+    Libreswan proposes exactly what is written, so a written list is strict.
+    esn: the ESN transforms to put in ESP/AH proposals (from ``esn=``), default NO_EXT_SEQ.
+    """
+    if written is None or not str(written).strip():
+        effective = default_proposals('libreswan', kind, version)
+        strict = False
+        errors = []
+    else:
+        effective, errors = parse_libreswan(str(written).strip(), kind, version)
+        strict = True
+    if esn is not None and kind != 'ike':
+        for proposal in effective:
+            proposal[ESN] = list(esn)
+    return new_proposal_set(written, strict, effective), errors
