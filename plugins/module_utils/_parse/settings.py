@@ -1,0 +1,388 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) ipsec.doctor contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The strongswan.conf settings grammar, shared by strongswan.conf and swanctl.conf.
+
+Grammar (strongswan.conf(5)): ``name { ... }`` sections, ``name : ref[, ref]* { ... }``
+sections that inherit from other sections (refs are full dotted paths from the top),
+``key = value`` lines (an unquoted value ends at a newline, ``#`` or ``}``; a quoted
+value may hold anything and span lines), ``#`` comments and ``include <glob>``
+(relative to the including file; the included settings land in the section that
+holds the include). A later definition extends a section and replaces a value.
+
+The result tree maps a section name to a dict with ``__src__`` ("file:line" of its
+first definition) and, when it references other sections, ``__refs__``; keys map to
+``{'value': str, 'src': 'file:line'}``. A node is a section exactly when it has
+``__src__``. References are resolved into the tree: keys and subsections of the
+referenced sections are copied where the section has none of its own (own settings
+win; of several references the first wins).
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import copy
+import re
+
+from ansible_collections.ipsec.doctor.plugins.module_utils._parse.source import (
+    MAX_INCLUDE_DEPTH,
+    resolve_include,
+)
+
+SRC = '__src__'
+REFS = '__refs__'
+
+_TOKEN = re.compile(r'''
+    (?P<ws>[ \t\r\f\v]+)
+  | (?P<comment>\#[^\n]*)
+  | (?P<nl>\n)
+  | (?P<string>"(?:\\.|[^"\\])*"?)
+  | (?P<punct>[{}:,=])
+  | (?P<name>[^\s#{}=,:"]+)
+''', re.VERBOSE)
+_UNQUOTED_VALUE = re.compile(r'[^\n#}]*')
+_INCLUDE_REST = re.compile(r'[^\n#]*')
+_GLOB_CHARS = re.compile(r'[*?\[]')
+_ESCAPES = {'n': '\n', 't': '\t', 'r': '\r', '"': '"', '\\': '\\'}
+
+
+def is_section(node):
+    """Return True when a tree node is a section (not a key entry)."""
+    return isinstance(node, dict) and SRC in node
+
+
+def _unquote(token):
+    body = token[1:-1] if len(token) >= 2 and token.endswith('"') else token[1:]
+    return re.sub(r'\\(.)', lambda m: _ESCAPES.get(m.group(1), '\\' + m.group(1)), body, flags=re.DOTALL)
+
+
+class _Lexer:
+    """Tokens of one file, with line numbers; values are read on demand after '='."""
+
+    def __init__(self, text):
+        self.text = text
+        self.pos = 0
+        self.line = 1
+        self.pending = None
+
+    def _scan(self):
+        text = self.text
+        while self.pos < len(text):
+            match = _TOKEN.match(text, self.pos)
+            if match is None:
+                # Only a lone '"' can fail all alternatives; take it as an unterminated string.
+                match = re.compile(r'.', re.DOTALL).match(text, self.pos)
+                self.pos = match.end()
+                return ('bad', match.group(0), self.line)
+            kind = match.lastgroup
+            value = match.group(0)
+            start_line = self.line
+            self.pos = match.end()
+            if kind == 'nl':
+                self.line += 1
+                return ('nl', value, start_line)
+            if kind in ('ws', 'comment'):
+                continue
+            if kind == 'string':
+                self.line += value.count('\n')
+            return (kind, value, start_line)
+        return ('eof', '', self.line)
+
+    def next(self):
+        """Return the next token (kind, text, line)."""
+        if self.pending is not None:
+            token, self.pending = self.pending, None
+            return token
+        return self._scan()
+
+    def peek(self):
+        """Return the next token without consuming it."""
+        if self.pending is None:
+            self.pending = self._scan()
+        return self.pending
+
+    def next_significant(self):
+        """Return the next token that is not a newline."""
+        token = self.next()
+        while token[0] == 'nl':
+            token = self.next()
+        return token
+
+    def read_value(self):
+        """Read a value after '=': a quoted string or the rest of the line up to '#' or '}'."""
+        assert self.pending is None
+        text = self.text
+        while self.pos < len(text) and text[self.pos] in ' \t\r':
+            self.pos += 1
+        if self.pos < len(text) and text[self.pos] == '"':
+            token = self._scan()
+            if not token[1].endswith('"') or len(token[1]) < 2:
+                return None, 'unterminated quoted value'
+            return _unquote(token[1]), None
+        match = _UNQUOTED_VALUE.match(text, self.pos)
+        self.pos = match.end()
+        return match.group(0).strip(), None
+
+    def at_include_argument(self):
+        """Return True when the raw text after 'include' is a file name (not '=', '{' or ':')."""
+        if self.pending is not None:
+            return False
+        rest = self.text[self.pos:self.pos + 256].lstrip(' \t\r')
+        return bool(rest) and rest[0] not in '={:\n#'
+
+    def read_rest_of_line(self):
+        """Read the rest of the line (for include), without the comment."""
+        assert self.pending is None
+        match = _INCLUDE_REST.match(self.text, self.pos)
+        self.pos = match.end()
+        return match.group(0).strip()
+
+    def skip_line(self):
+        """Skip to the end of the current line (error recovery)."""
+        self.pending = None
+        end = self.text.find('\n', self.pos)
+        self.pos = len(self.text) if end < 0 else end
+
+
+class SettingsParser:
+    """Parses a settings file and its includes into one tree; collects errors and the files read."""
+
+    def __init__(self, reader):
+        self.reader = reader
+        self.tree = {SRC: None}
+        self.errors = []
+        self.files = []
+
+    def error(self, file, line, message, severity='error'):
+        """Record an error at file:line."""
+        self.errors.append({'file': file, 'line': line, 'message': message, 'severity': severity})
+
+    def parse_file(self, path, section, stack, include_site=None):
+        """Parse file `path` into `section`; stack is the chain of including files."""
+        if path in stack:
+            file, line = include_site or (path, 0)
+            chain = ' -> '.join(list(stack) + [path])
+            self.error(file, line, 'include cycle: %s' % chain)
+            return
+        if len(stack) > MAX_INCLUDE_DEPTH:
+            file, line = include_site or (path, 0)
+            self.error(file, line, 'includes nested deeper than %d levels' % MAX_INCLUDE_DEPTH)
+            return
+        try:
+            text = self.reader.read(path)
+        except (OSError, IOError) as exc:
+            reason = getattr(exc, 'strerror', None) or str(exc)
+            self.error(path, 0, 'cannot read file: %s' % reason, severity='warning')
+            return
+        except UnicodeError as exc:
+            self.error(path, 0, 'cannot decode file: %s' % exc)
+            return
+        if path not in self.files:
+            self.files.append(path)
+        self._parse_body(_Lexer(text), path, section, list(stack) + [path], None)
+
+    def _include(self, lexer, file, line, section, stack):
+        pattern = lexer.read_rest_of_line()
+        if len(pattern) >= 2 and pattern[0] == pattern[-1] == '"':
+            pattern = pattern[1:-1]
+        if not pattern:
+            self.error(file, line, 'include without a file name')
+            return
+        full = resolve_include(pattern, file)
+        paths = self.reader.glob(full)
+        if not paths and not _GLOB_CHARS.search(pattern):
+            self.error(file, line, 'included file not found: %s' % full, severity='warning')
+        for path in paths:
+            self.parse_file(path, section, stack, include_site=(file, line))
+
+    def _parse_body(self, lexer, file, section, stack, opened):
+        """Parse settings until the closing brace of `opened` (name, line) or the end of file."""
+        while True:
+            kind, text, line = lexer.next()
+            if kind == 'eof':
+                if opened is not None:
+                    self.error(file, opened[1], "missing '}' for section '%s'" % opened[0])
+                return
+            if kind == 'nl':
+                continue
+            if kind == 'punct' and text == '}':
+                if opened is not None:
+                    return
+                self.error(file, line, "unexpected '}'")
+                continue
+            if kind != 'name':
+                self.error(file, line, 'unexpected %s' % _describe(kind, text))
+                lexer.skip_line()
+                continue
+            self._statement(lexer, file, line, text, section, stack)
+
+    def _statement(self, lexer, file, line, name, section, stack):
+        if name == 'include' and lexer.at_include_argument():
+            self._include(lexer, file, line, section, stack)
+            return
+        token = lexer.next_significant()
+        if token[0] == 'punct' and token[1] == '=':
+            value, problem = lexer.read_value()
+            if problem:
+                self.error(file, line, "%s for '%s'" % (problem, name))
+                return
+            self._set_key(section, name, value, file, line)
+            return
+        refs = []
+        if token[0] == 'punct' and token[1] == ':':
+            refs, token = self._references(lexer, file, line, name)
+            if refs is None:
+                return
+        if token[0] == 'punct' and token[1] == '{':
+            child = self._section(section, name, file, line)
+            for ref in refs:
+                if ref not in child.setdefault(REFS, []):
+                    child[REFS].append(ref)
+            self._parse_body(lexer, file, child, stack, (name, line))
+            return
+        self.error(file, line, "expected '=' or '{' after '%s'" % name)
+        if token[0] != 'nl':
+            lexer.skip_line()
+
+    def _references(self, lexer, file, line, name):
+        refs = []
+        while True:
+            token = lexer.next_significant()
+            if token[0] != 'name':
+                self.error(file, line, "expected a section reference after ':' in '%s'" % name)
+                if token[0] != 'nl':
+                    lexer.skip_line()
+                return None, token
+            refs.append(token[1])
+            token = lexer.next_significant()
+            if not (token[0] == 'punct' and token[1] == ','):
+                return refs, token
+
+    def _section(self, section, name, file, line):
+        node = section.get(name)
+        if not is_section(node):
+            if node is not None:
+                self.error(file, line, "section '%s' replaces a key of the same name" % name, severity='warning')
+            node = {SRC: '%s:%s' % (file, line)}
+            section[name] = node
+        return node
+
+    def _set_key(self, section, name, value, file, line):
+        if is_section(section.get(name)):
+            self.error(file, line, "key '%s' has the name of a section; the key is ignored" % name,
+                       severity='warning')
+            return
+        section[name] = {'value': value, 'src': '%s:%s' % (file, line)}
+
+    def resolve_references(self):
+        """Copy inherited keys and sections into every section that references others."""
+        done = set()
+        self._resolve(self.tree, [], done, [])
+
+    def _lookup(self, path):
+        node = self.tree
+        for part in path.split('.'):
+            node = node.get(part) if is_section(node) or node is self.tree else None
+            if not is_section(node):
+                return None
+        return node
+
+    def _resolve(self, node, path, done, active):
+        key = id(node)
+        if key in done:
+            return
+        if key in active:
+            return
+        active.append(key)
+        for ref in node.get(REFS, []):
+            target = self._lookup(ref)
+            where = (node.get(SRC) or ':0').rsplit(':', 1)
+            if target is None:
+                self.error(where[0], int(where[1]) if where[1].isdigit() else 0,
+                           "section '%s' references unknown section '%s'" % ('.'.join(path), ref))
+                continue
+            if id(target) in active:
+                self.error(where[0], int(where[1]) if where[1].isdigit() else 0,
+                           "section '%s' references '%s' in a cycle" % ('.'.join(path), ref))
+                continue
+            self._resolve(target, ref.split('.'), done, active)
+            _inherit(node, target)
+        for name, child in list(node.items()):
+            if is_section(child):
+                self._resolve(child, path + [name], done, active)
+        active.remove(key)
+        done.add(key)
+
+
+def _inherit(node, base):
+    """Copy what `node` lacks from `base`; sections present in both are merged recursively."""
+    for name, value in base.items():
+        if name in (SRC, REFS):
+            continue
+        if name not in node:
+            node[name] = copy.deepcopy(value)
+        elif is_section(node[name]) and is_section(value):
+            _inherit(node[name], value)
+
+
+def _describe(kind, text):
+    if kind == 'string':
+        return 'quoted string'
+    if kind == 'bad':
+        return 'character %r' % text
+    return "'%s'" % text
+
+
+def parse_settings(path, reader):
+    """Parse a strongswan.conf-syntax file with its includes.
+
+    Returns {'tree': sections and keys (see the module doc), 'errors': [{'file', 'line',
+    'message', 'severity'}], 'files': [paths read]}. Never raises on bad input.
+    """
+    parser = SettingsParser(reader)
+    parser.parse_file(path, parser.tree, [])
+    parser.resolve_references()
+    tree = parser.tree
+    tree[SRC] = '%s:0' % path
+    return {'tree': tree, 'errors': parser.errors, 'files': parser.files}
+
+
+def get_section(tree, dotted):
+    """Return the section at a dotted path ('charon.plugins'), or None."""
+    node = tree
+    for part in dotted.split('.'):
+        node = node.get(part) if isinstance(node, dict) else None
+        if not is_section(node):
+            return None
+    return node
+
+
+def get_entry(tree, dotted):
+    """Return the key entry {'value', 'src'} at a dotted path ('charon.port'), or None."""
+    section_path, _sep, key = dotted.rpartition('.')
+    section = get_section(tree, section_path) if section_path else tree
+    if section is None:
+        return None
+    entry = section.get(key)
+    if isinstance(entry, dict) and not is_section(entry):
+        return entry
+    return None
+
+
+def iter_keys(section):
+    """Yield (name, entry) for the keys of a section, in file order."""
+    for name, node in section.items():
+        if name in (SRC, REFS) or is_section(node):
+            continue
+        yield name, node
+
+
+def iter_sections(section):
+    """Yield (name, node) for the subsections of a section, in file order."""
+    for name, node in section.items():
+        if name in (SRC, REFS):
+            continue
+        if is_section(node):
+            yield name, node

@@ -1,0 +1,196 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) ipsec.doctor contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""strongswan.conf: the plugins charon loads and the daemon settings a diagnosis needs.
+
+Settings of the IKE daemon live under ``charon``; charon-systemd reads its own
+``charon-systemd`` section and falls back to ``charon``, so both are merged with
+the daemon's own section winning. Plugin switches usually come from
+/etc/strongswan.d/charon/*.conf through the ``include`` lines of strongswan.conf.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from ansible_collections.ipsec.doctor.plugins.module_utils._model import parse_bool, parse_duration
+from ansible_collections.ipsec.doctor.plugins.module_utils._parse.settings import (
+    get_section,
+    is_section,
+    iter_keys,
+    iter_sections,
+    parse_settings,
+)
+from ansible_collections.ipsec.doctor.plugins.module_utils._parse.source import FileSystemReader
+
+DEFAULT_PATH = '/etc/strongswan.conf'
+
+# Selected charon settings: name -> (kind, default as in charon.opt of 5.9).
+CHARON_SETTINGS = {
+    'port': ('int', 500),
+    'port_nat_t': ('int', 4500),
+    'retransmit_tries': ('int', 5),
+    'retransmit_timeout': ('float', 4.0),
+    'retransmit_base': ('float', 1.8),
+    'retransmit_jitter': ('int', 0),
+    'retransmit_limit': ('int', 0),
+    'keep_alive': ('duration', 20),
+    'make_before_break': ('bool', False),
+    'prefer_configured_proposals': ('bool', True),
+    'install_routes': ('bool', True),
+    'install_virtual_ip': ('bool', True),
+    'routing_table': ('int', 220),
+    'initiator_only': ('bool', False),
+    'load_modular': ('bool', False),
+    'fragment_size': ('int', 1280),
+    'half_open_timeout': ('duration', 30),
+}
+
+
+def _convert(kind, text):
+    if kind == 'int':
+        try:
+            return int(text, 0)
+        except (TypeError, ValueError):
+            return None
+    if kind == 'float':
+        try:
+            return float(text)
+        except (TypeError, ValueError):
+            return None
+    if kind == 'duration':
+        return parse_duration(text)
+    return parse_bool(text)
+
+
+def _daemon_sections(tree, daemon):
+    """Return the sections to read, most specific last: charon, then e.g. charon-systemd."""
+    sections = []
+    for name in ('charon', daemon):
+        section = get_section(tree, name) if name else None
+        if section is not None and section not in sections:
+            sections.append(section)
+    return sections
+
+
+def _plugins(sections):
+    plugins = {}
+    for section in sections:
+        container = section.get('plugins')
+        if not is_section(container):
+            continue
+        for name, node in iter_sections(container):
+            entry = plugins.setdefault(name, {'load': None, 'src': node['__src__']})
+            load = node.get('load')
+            if isinstance(load, dict) and not is_section(load):
+                entry['load'] = load['value']
+                entry['src'] = load['src']
+    return plugins
+
+
+def _filelogs(section):
+    logs = []
+    container = section.get('filelog')
+    if not is_section(container):
+        return logs
+    for name, node in iter_sections(container):
+        path = node.get('path')
+        if isinstance(path, dict) and not is_section(path):
+            target = path['value']
+        else:
+            target = name
+        levels = dict((key, entry['value']) for key, entry in iter_keys(node) if key != 'path')
+        logs.append({'name': name, 'path': target, 'levels': levels, 'src': node['__src__']})
+    return logs
+
+
+def _syslog(section):
+    facilities = []
+    container = section.get('syslog')
+    if not is_section(container):
+        return facilities
+    for name, node in iter_sections(container):
+        levels = dict((key, entry['value']) for key, entry in iter_keys(node))
+        facilities.append({'facility': name, 'levels': levels, 'src': node['__src__']})
+    return facilities
+
+
+def parse_strongswan_conf(path=DEFAULT_PATH, reader=None, daemon='charon'):
+    """Parse strongswan.conf with its includes.
+
+    Returns {'load': explicit plugin load list or None, 'plugins': {name: {'load', 'src'}},
+    'charon': selected settings (defaults filled in; 'src' says which were written),
+    'errors', 'files'}. daemon: the settings section of the running daemon
+    ('charon' or 'charon-systemd').
+    """
+    parsed = parse_settings(path, reader or FileSystemReader())
+    tree = parsed['tree']
+    sections = _daemon_sections(tree, daemon)
+    errors = parsed['errors']
+    charon = {'src': {}, 'filelog': [], 'syslog': []}
+    for name, (kind, default) in CHARON_SETTINGS.items():
+        charon[name] = default
+    load = None
+    load_src = None
+    for section in sections:
+        for name, entry in iter_keys(section):
+            if name == 'load':
+                load = [word for word in entry['value'].split() if word]
+                load_src = entry['src']
+                continue
+            if name not in CHARON_SETTINGS:
+                continue
+            value = _convert(CHARON_SETTINGS[name][0], entry['value'])
+            if value is None:
+                file, _sep, line = entry['src'].rpartition(':')
+                errors.append({'file': file, 'line': int(line) if line.isdigit() else 0,
+                               'message': "invalid value for charon.%s: '%s'" % (name, entry['value']),
+                               'severity': 'warning'})
+                continue
+            charon[name] = value
+            charon['src'][name] = entry['src']
+        filelogs = _filelogs(section)
+        if filelogs:
+            charon['filelog'] = filelogs
+        syslog = _syslog(section)
+        if syslog:
+            charon['syslog'] = syslog
+    if load is not None:
+        charon['src']['load'] = load_src
+    return {
+        'load': load,
+        'plugins': _plugins(sections),
+        'charon': charon,
+        'errors': errors,
+        'files': parsed['files'],
+    }
+
+
+def _plugin_name(word):
+    """A load list entry may carry a '!' (critical plugin); the name is without it."""
+    return word.rstrip('!')
+
+
+def loaded_plugins(parsed, installed_plugins):
+    """Return the plugin names charon loads.
+
+    An explicit ``load`` list wins. Otherwise every installed plugin is loaded unless
+    its ``load`` setting says no (Debian/Ubuntu ship kernel-libipsec with ``load = no``).
+    """
+    if parsed.get('load') is not None:
+        names = []
+        for word in parsed['load']:
+            name = _plugin_name(word)
+            if name and name not in names:
+                names.append(name)
+        return names
+    settings = parsed.get('plugins') or {}
+    names = []
+    for name in installed_plugins or []:
+        entry = settings.get(name)
+        if entry is not None and entry.get('load') is not None and parse_bool(entry['load']) is False:
+            continue
+        if name not in names:
+            names.append(name)
+    return names
