@@ -1,0 +1,55 @@
+"""The lab's state file, and cleanup of whatever an earlier (possibly interrupted) run left.
+
+Cleanup only touches the lab's own objects: the PIDs recorded in the state file (checked
+against their recorded start time, so a recycled PID is never hit), network namespaces and
+root-namespace links named with the lab prefix, and the state folder.
+"""
+
+import json
+import os
+import shutil
+
+from . import net
+from .proc import terminate
+
+STATE_FILE = "state.json"
+
+
+def save(state_dir, data):
+    """Write the state file atomically."""
+    os.makedirs(state_dir, exist_ok=True)
+    path = os.path.join(state_dir, STATE_FILE)
+    tmp = path + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, indent=2)
+    os.replace(tmp, path)
+
+
+def load(state_dir):
+    """The state file's data, or an empty dict."""
+    try:
+        with open(os.path.join(state_dir, STATE_FILE), encoding="utf-8") as handle:
+            return json.load(handle)
+    except (FileNotFoundError, ValueError):
+        return {}
+
+
+def cleanup(state_dir, keep_logs=False):
+    """Remove a lab described by ``state_dir``; return a list of what was removed."""
+    removed = []
+    data = load(state_dir)
+    for record in data.get("hosts", []):
+        for key in ("init", "unshare"):
+            pid = record.get(key + "_pid")
+            if pid:
+                terminate(pid, record.get(key + "_started"), grace=1.0)
+                removed.append("%s %s pid %d" % (record.get("name"), key, pid))
+    removed += net.remove_all()
+    hosts_dir = os.path.join(state_dir, "hosts")
+    if os.path.isdir(hosts_dir) and not keep_logs:
+        shutil.rmtree(hosts_dir, ignore_errors=True)
+    try:
+        os.unlink(os.path.join(state_dir, STATE_FILE))
+    except FileNotFoundError:
+        pass
+    return removed
