@@ -163,6 +163,24 @@ def split_list(text):
     return [item for item in re.split(r'[\s,]+', str(text).strip()) if item]
 
 
+def auth_class(value):
+    """Return the model's auth class (psk, pubkey, eap, xauth) of an auth/authby value, or None.
+
+    Accepts swanctl ``auth`` values (psk, pubkey, rsa, ecdsa, eap-*, xauth-*) and the
+    legacy ipsec.conf forms (secret, rsasig, ecdsasig).
+    """
+    word = (value or '').strip().lower()
+    if word in ('psk', 'secret'):
+        return 'psk'
+    if word.startswith('eap'):
+        return 'eap'
+    if word.startswith('xauth'):
+        return 'xauth'
+    if word.startswith(('pubkey', 'rsa', 'ecdsa', 'ed25519', 'ed448', 'bliss')):
+        return 'pubkey'
+    return None
+
+
 def _is_ip(text, family):
     try:
         socket.inet_pton(family, text)

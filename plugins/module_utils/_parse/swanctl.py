@@ -19,6 +19,7 @@ import os
 import re
 
 from ansible_collections.ipsec.doctor.plugins.module_utils._model import (
+    auth_class,
     identity_type,
     new_auth_round,
     new_child,
@@ -224,11 +225,11 @@ class _SwanctlMapper:
                        % (key, sub_name, conn['name']))
             return
         if key == 'auth':
-            auth_class = auth_class_of(value)
-            if auth_class is None:
+            method_class = auth_class(value)
+            if method_class is None:
                 self.error(src, "unknown authentication method '%s' in %s of connection '%s'"
                            % (value, sub_name, conn['name']))
-            set_auth_value(conn, side, index, 'auth', auth_class, file, line)
+            set_auth_value(conn, side, index, 'auth', method_class, file, line)
             set_auth_value(conn, side, index, 'method', value.strip().lower(), file, line)
         elif key == 'id':
             set_auth_value(conn, side, index, 'id', normalize_identity(value), file, line)
@@ -328,20 +329,6 @@ class _SwanctlMapper:
         file, line = _split_src(node[SRC])
         secrets.append({'type': kind, 'name': name, 'ids': ids, 'digest': digest, 'src': node[SRC],
                         'file': file, 'line': line})
-
-
-def auth_class_of(value):
-    """Return the model's auth class (psk, pubkey, eap, xauth) for a swanctl/ipsec.conf auth value."""
-    word = (value or '').strip().lower()
-    if word in ('psk', 'secret'):
-        return 'psk'
-    if word.startswith('eap'):
-        return 'eap'
-    if word.startswith('xauth'):
-        return 'xauth'
-    if word.startswith(('pubkey', 'rsa', 'ecdsa', 'ed25519', 'ed448', 'bliss', 'rsasig', 'ecdsasig')):
-        return 'pubkey'
-    return None
 
 
 def _pools(section):
