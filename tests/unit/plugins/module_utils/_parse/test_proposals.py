@@ -1,0 +1,329 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) ipsec.doctor contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from ansible_collections.ipsec.doctor.plugins.module_utils._parse import proposals
+from ansible_collections.ipsec.doctor.plugins.module_utils._parse.algorithms import strongswan_keyword
+
+
+@pytest.mark.parametrize('keyword, kind, names', [
+    ('aes', 'encr', ['AES_CBC_128']),
+    ('aes128', 'encr', ['AES_CBC_128']),
+    ('aes256', 'encr', ['AES_CBC_256']),
+    ('aes192ctr', 'encr', ['AES_CTR_192']),
+    ('aes256gcm16', 'encr', ['AES_GCM_16_256']),
+    ('aes128gcm128', 'encr', ['AES_GCM_16_128']),
+    ('aes256gcm12', 'encr', ['AES_GCM_12_256']),
+    ('aes128ccm8', 'encr', ['AES_CCM_8_128']),
+    ('aes128gmac', 'encr', ['NULL_AUTH_AES_GMAC_128']),
+    ('camellia256', 'encr', ['CAMELLIA_CBC_256']),
+    ('camellia128ccm16', 'encr', ['CAMELLIA_CCM_16_128']),
+    ('chacha20poly1305', 'encr', ['CHACHA20_POLY1305']),
+    ('3des', 'encr', ['3DES_CBC']),
+    ('sha1', 'integ', ['HMAC_SHA1_96']),
+    ('sha256', 'integ', ['HMAC_SHA2_256_128']),
+    ('sha2_384', 'integ', ['HMAC_SHA2_384_192']),
+    ('sha512', 'integ', ['HMAC_SHA2_512_256']),
+    ('aesxcbc', 'integ', ['AES_XCBC_96']),
+    ('prfsha384', 'prf', ['PRF_HMAC_SHA2_384']),
+    ('prfaesxcbc', 'prf', ['PRF_AES128_XCBC']),
+    ('modp2048', 'ke', ['MODP_2048']),
+    ('modp2048s256', 'ke', ['MODP_2048_256']),
+    ('ecp256', 'ke', ['ECP_256']),
+    ('ecp384bp', 'ke', ['ECP_384_BP']),
+    ('x25519', 'ke', ['CURVE_25519']),
+    ('curve25519', 'ke', ['CURVE_25519']),
+    ('curve448', 'ke', ['CURVE_448']),
+    ('esn', 'esn', ['EXT_SEQ']),
+    ('noesn', 'esn', ['NO_EXT_SEQ']),
+    ('AES256', 'encr', ['AES_CBC_256']),
+])
+def test_strongswan_keywords(keyword, kind, names):
+    assert strongswan_keyword(keyword) == (kind, names)
+
+
+@pytest.mark.parametrize('keyword', ['aes512', 'camellia128gcm16', 'sha3', 'modp9999', 'bogus', ''])
+def test_strongswan_unknown_keywords(keyword):
+    assert strongswan_keyword(keyword) == (None, None)
+
+
+def test_strongswan_ike_prf_derived_from_integrity():
+    result, errors = proposals.parse_strongswan('aes256-sha256-modp2048', 'ike')
+    assert errors == []
+    assert result == [{'encr': ['AES_CBC_256'], 'integ': ['HMAC_SHA2_256_128'], 'prf': ['PRF_HMAC_SHA2_256'],
+                       'ke': ['MODP_2048']}]
+
+
+def test_strongswan_ike_several_proposals_and_algorithms():
+    result, errors = proposals.parse_strongswan('aes128-aes256-sha256-sha1-ecp256-modp2048, aes256gcm16-prfsha384-'
+                                                'x25519', 'ike')
+    assert errors == []
+    assert result == [
+        {'encr': ['AES_CBC_128', 'AES_CBC_256'], 'integ': ['HMAC_SHA2_256_128', 'HMAC_SHA1_96'],
+         'prf': ['PRF_HMAC_SHA2_256', 'PRF_HMAC_SHA1'], 'ke': ['ECP_256', 'MODP_2048']},
+        {'encr': ['AES_GCM_16_256'], 'integ': [], 'prf': ['PRF_HMAC_SHA2_384'], 'ke': ['CURVE_25519']},
+    ]
+
+
+def test_strongswan_ike_aead_integrity_becomes_prf():
+    result, errors = proposals.parse_strongswan('aes256gcm16-sha384-ecp384', 'ike')
+    assert errors == []
+    assert result == [{'encr': ['AES_GCM_16_256'], 'integ': [], 'prf': ['PRF_HMAC_SHA2_384'], 'ke': ['ECP_384']}]
+
+
+@pytest.mark.parametrize('text, fragment', [
+    ('aes256gcm16-ecp256', 'a PRF algorithm is mandatory'),
+    ('aes256-sha256', 'key exchange method is mandatory'),
+    ('sha256-modp2048', 'encryption algorithm is mandatory'),
+    ('aes256-prfsha256-modp2048', 'integrity algorithm is mandatory'),
+    ('aes256-aes256gcm16-sha256-modp2048', "can't be mixed"),
+    ('aes256-sha256-modp2048-bogus7', "'bogus7'"),
+    ('aes256--sha256-modp2048', 'empty algorithm keyword'),
+    ('aes256-sha256-modp2048,', 'empty ike proposal'),
+])
+def test_strongswan_ike_errors(text, fragment):
+    result, errors = proposals.parse_strongswan(text, 'ike')
+    assert any(fragment in error for error in errors), errors
+
+
+def test_strongswan_error_keeps_valid_proposals():
+    result, errors = proposals.parse_strongswan('aes256-sha256-modp2048,aes256-sha256-nope', 'ike')
+    assert len(result) == 1
+    assert errors == ["unknown algorithm keyword 'nope' in ike proposal 'aes256-sha256-nope'"]
+
+
+def test_strongswan_esp_adds_no_ext_seq_and_keeps_pfs_group():
+    result, errors = proposals.parse_strongswan('aes256gcm16-modp2048, aes128-sha256-esn-noesn', 'esp')
+    assert errors == []
+    assert result == [
+        {'encr': ['AES_GCM_16_256'], 'integ': [], 'ke': ['MODP_2048'], 'esn': ['NO_EXT_SEQ']},
+        {'encr': ['AES_CBC_128'], 'integ': ['HMAC_SHA2_256_128'], 'ke': [], 'esn': ['EXT_SEQ', 'NO_EXT_SEQ']},
+    ]
+    assert proposals.ke_methods(result) == ['MODP_2048']
+
+
+def test_strongswan_esp_drops_prf_and_needs_integrity_for_classic():
+    result, errors = proposals.parse_strongswan('aes128-sha256-prfsha256', 'esp')
+    assert errors == []
+    assert 'prf' not in result[0]
+    result, errors = proposals.parse_strongswan('aes128-modp2048', 'esp')
+    assert result == []
+    assert 'integrity algorithm is mandatory' in errors[0]
+
+
+def test_strongswan_ah_proposal():
+    result, errors = proposals.parse_strongswan('sha256-modp3072', 'ah')
+    assert errors == []
+    assert result == [{'integ': ['HMAC_SHA2_256_128'], 'ke': ['MODP_3072'], 'esn': ['NO_EXT_SEQ']}]
+
+
+def test_strongswan_additional_key_exchanges():
+    result, errors = proposals.parse_strongswan('aes256-sha512-modp3072-ke1_mlkem768', 'ike')
+    assert errors == []
+    assert result[0]['ke'] == ['MODP_3072']
+    assert result[0]['ke1'] == ['ML_KEM_768']
+
+
+def test_unset_strongswan_ike_is_classic_then_aead_default():
+    proposal_set, errors = proposals.expand_strongswan(None, 'ike')
+    assert errors == []
+    assert proposal_set['written'] is None
+    assert proposal_set['strict'] is False
+    classic, aead = proposal_set['effective']
+    assert classic['encr'][0] == 'AES_CBC_128'
+    assert 'HMAC_SHA2_256_128' in classic['integ']
+    assert classic['ke'][:3] == ['ECP_256', 'ECP_384', 'ECP_521']
+    assert classic['ke'][-1] == 'MODP_2048'
+    assert 'MODP_1024' not in classic['ke']
+    assert aead['encr'][:3] == ['AES_GCM_16_128', 'AES_GCM_16_192', 'AES_GCM_16_256']
+    assert 'CHACHA20_POLY1305' in aead['encr']
+    assert aead['integ'] == []
+
+
+def test_unset_strongswan_esp_is_aead_first_without_ke():
+    proposal_set, _errors = proposals.expand_strongswan(None, 'esp')
+    aead, classic = proposal_set['effective']
+    assert aead['encr'] == ['AES_GCM_16_128', 'AES_GCM_16_192', 'AES_GCM_16_256']
+    assert classic['encr'] == ['AES_CBC_128', 'AES_CBC_192', 'AES_CBC_256']
+    assert aead['ke'] == [] and classic['ke'] == []
+    assert aead['esn'] == ['NO_EXT_SEQ']
+
+
+def test_explicit_default_keyword_puts_esp_classic_first():
+    proposal_set, errors = proposals.expand_strongswan('aes256gcm16-ecp256,default', 'esp')
+    assert errors == []
+    assert proposal_set['strict'] is True
+    first, classic, aead = proposal_set['effective']
+    assert first['ke'] == ['ECP_256']
+    assert classic['encr'][0] == 'AES_CBC_128'
+    assert aead['encr'][0] == 'AES_GCM_16_128'
+
+
+def test_legacy_non_strict_appends_defaults():
+    proposal_set, errors = proposals.expand_strongswan('aes256-sha256-modp2048', 'ike', legacy=True)
+    assert errors == []
+    assert proposal_set['strict'] is False
+    assert proposal_set['effective'][0]['encr'] == ['AES_CBC_256']
+    assert len(proposal_set['effective']) == 3
+
+
+def test_legacy_strict_does_not_append():
+    proposal_set, errors = proposals.expand_strongswan('aes256-sha256-modp2048!', 'ike', legacy=True)
+    assert errors == []
+    assert proposal_set['strict'] is True
+    assert proposal_set['written'] == 'aes256-sha256-modp2048!'
+    assert len(proposal_set['effective']) == 1
+
+
+def test_swanctl_rejects_strict_marker():
+    _set, errors = proposals.expand_strongswan('aes256-sha256-modp2048!', 'ike')
+    assert errors and "'modp2048!'" in errors[0]
+
+
+def test_defaults_filtered_by_loaded_plugins():
+    plugins = ['random', 'nonce', 'aes', 'sha2', 'hmac', 'gmp', 'kernel-netlink']
+    ike = proposals.default_proposals('strongswan', 'ike', '5.9.8', plugins)
+    assert ike == [{'encr': ['AES_CBC_128', 'AES_CBC_192', 'AES_CBC_256'],
+                    'integ': ['HMAC_SHA2_256_128', 'HMAC_SHA2_384_192', 'HMAC_SHA2_512_256'],
+                    'prf': ['PRF_HMAC_SHA2_256', 'PRF_HMAC_SHA2_384', 'PRF_HMAC_SHA2_512'],
+                    'ke': ['MODP_3072', 'MODP_4096', 'MODP_6144', 'MODP_8192', 'MODP_2048']}]
+    esp = proposals.default_proposals('strongswan', 'esp', '5.9.8', plugins + ['gcm'])
+    assert [proposal['encr'][0] for proposal in esp] == ['AES_GCM_16_128', 'AES_CBC_128']
+    with_openssl = proposals.default_proposals('strongswan', 'ike', '5.9.8', ['openssl', 'random', 'nonce'])
+    assert 'ECP_256' in with_openssl[0]['ke']
+    assert 'CHACHA20_POLY1305' in with_openssl[1]['encr']
+
+
+def test_no_crypto_plugins_leaves_no_default():
+    assert proposals.default_proposals('strongswan', 'ike', '5.9.8', ['random', 'nonce']) == []
+
+
+def test_proposal_algorithms():
+    proposal = {'encr': ['AES_CBC_256'], 'integ': ['HMAC_SHA2_256_128'], 'prf': ['PRF_HMAC_SHA2_256'],
+                'ke': ['MODP_2048']}
+    assert proposals.proposal_algorithms(proposal) == ['AES_CBC_256', 'HMAC_SHA2_256_128', 'MODP_2048',
+                                                       'PRF_HMAC_SHA2_256']
+
+
+# --- Libreswan ---------------------------------------------------------------
+
+def test_libreswan_ike_with_semicolon_ke():
+    result, errors = proposals.parse_libreswan('aes256-sha2;dh20', 'ike')
+    assert errors == []
+    assert result == [{'encr': ['AES_CBC_256'], 'integ': ['HMAC_SHA2_256_128'], 'prf': ['PRF_HMAC_SHA2_256'],
+                       'ke': ['ECP_384']}]
+
+
+def test_libreswan_alternatives_and_dash_ke():
+    result, errors = proposals.parse_libreswan('aes_gcm256-sha2_512+sha2_256-dh19+dh20+dh31', 'ike')
+    assert errors == []
+    assert result == [{'encr': ['AES_GCM_16_256'], 'integ': [], 'prf': ['PRF_HMAC_SHA2_512', 'PRF_HMAC_SHA2_256'],
+                       'ke': ['ECP_256', 'ECP_384', 'CURVE_25519']}]
+
+
+def test_libreswan_cipher_without_key_length_proposes_256_and_128():
+    result, errors = proposals.parse_libreswan('aes-sha2', 'esp')
+    assert errors == []
+    assert result == [{'encr': ['AES_CBC_256', 'AES_CBC_128'], 'integ': ['HMAC_SHA2_256_128'], 'ke': [],
+                       'esn': ['NO_EXT_SEQ']}]
+    result, _errors = proposals.parse_libreswan('aes_gcm', 'esp')
+    assert result[0]['encr'] == ['AES_GCM_16_256', 'AES_GCM_16_128']
+    assert result[0]['integ'] == []
+
+
+def test_libreswan_explicit_prf_and_integrity():
+    result, errors = proposals.parse_libreswan('aes128-sha2_512-sha2_256-modp2048', 'ike')
+    assert errors == []
+    assert result[0]['prf'] == ['PRF_HMAC_SHA2_512']
+    assert result[0]['integ'] == ['HMAC_SHA2_256_128']
+
+
+def test_libreswan_ike_completes_missing_parts_per_version():
+    result4, _errors = proposals.parse_libreswan('aes256', 'ike', '4.10')
+    result5, _errors = proposals.parse_libreswan('aes256', 'ike', '5.2')
+    assert result4[0]['prf'] == ['PRF_HMAC_SHA2_512', 'PRF_HMAC_SHA2_256']
+    assert result4[0]['integ'] == ['HMAC_SHA2_512_256', 'HMAC_SHA2_256_128']
+    assert result4[0]['ke'][0] == 'MODP_2048'
+    assert result5[0]['ke'][0] == 'ECP_256'
+
+
+def test_libreswan_esp_pfs_group_and_none():
+    result, errors = proposals.parse_libreswan('aes256-sha1;modp2048, aes_gcm128-none', 'esp')
+    assert errors == []
+    assert result[0]['ke'] == ['MODP_2048']
+    assert result[0]['integ'] == ['HMAC_SHA1_96']
+    assert result[1] == {'encr': ['AES_GCM_16_128'], 'integ': [], 'ke': [], 'esn': ['NO_EXT_SEQ']}
+
+
+@pytest.mark.parametrize('text, fragment', [
+    ('blowfish-sha2', "'blowfish'"),
+    ('aes-sha3', "'sha3'"),
+    ('aes-sha2;dh99', "'dh99'"),
+    ('aes-sha2-sha2-sha2-dh14', 'too many hash'),
+    ('aes--sha2', 'empty algorithm'),
+])
+def test_libreswan_errors(text, fragment):
+    _result, errors = proposals.parse_libreswan(text, 'ike')
+    assert any(fragment in error for error in errors), errors
+
+
+def test_libreswan_defaults_v4_and_v5():
+    v4 = proposals.default_proposals('libreswan', 'ike', '4.15')
+    v5 = proposals.default_proposals('libreswan', 'ike', '5.0')
+    assert [p['encr'][0] for p in v4] == ['AES_GCM_16_256', 'AES_GCM_16_128', 'AES_CBC_256', 'AES_CBC_128']
+    assert [p['encr'][0] for p in v5] == ['AES_GCM_16_256', 'AES_GCM_16_128', 'CHACHA20_POLY1305', 'AES_CBC_256',
+                                          'AES_CBC_128']
+    assert v4[0]['ke'] == ['MODP_2048', 'MODP_3072', 'MODP_4096', 'MODP_8192', 'ECP_256', 'ECP_384', 'ECP_521',
+                           'CURVE_25519']
+    assert v5[0]['ke'] == ['ECP_256', 'ECP_384', 'ECP_521', 'CURVE_25519', 'MODP_4096', 'MODP_3072', 'MODP_2048',
+                           'MODP_8192']
+    assert v4[0]['integ'] == [] and v4[2]['integ'] == ['HMAC_SHA2_512_256', 'HMAC_SHA2_256_128']
+    esp = proposals.default_proposals('libreswan', 'esp', '4.15')
+    assert all(p['ke'] == [] for p in esp)
+
+
+def test_expand_libreswan_written_is_strict_and_esn_applies():
+    proposal_set, errors = proposals.expand_libreswan('aes256-sha2', 'esp', '4.10', esn=['EXT_SEQ', 'NO_EXT_SEQ'])
+    assert errors == []
+    assert proposal_set['strict'] is True
+    assert proposal_set['effective'][0]['esn'] == ['EXT_SEQ', 'NO_EXT_SEQ']
+    unset, _errors = proposals.expand_libreswan(None, 'ike', '5.2')
+    assert unset['strict'] is False
+    assert len(unset['effective']) == 5
+
+
+def test_unknown_kind_is_a_programming_error():
+    with pytest.raises(ValueError):
+        proposals.parse_strongswan('aes', 'gre')
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(), st.sampled_from(['ike', 'esp', 'ah']))
+def test_arbitrary_text_never_raises(text, kind):
+    for parse in (proposals.parse_strongswan, proposals.parse_libreswan):
+        result, errors = parse(text, kind)
+        assert isinstance(result, list)
+        assert all(isinstance(error, str) for error in errors)
+    for expand in (proposals.expand_strongswan, proposals.expand_libreswan):
+        proposal_set, _errors = expand(text, kind)
+        assert proposal_set['written'] == text
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(['aes', 'aes256', 'aes256gcm16', 'sha256', 'sha1', 'prfsha256', 'modp2048',
+                                 'ecp256', 'x25519', 'esn', 'noesn', 'chacha20poly1305', 'bad']), min_size=1),
+       st.sampled_from(['ike', 'esp']))
+def test_keyword_combinations_give_proposals_or_errors(words, kind):
+    result, errors = proposals.parse_strongswan('-'.join(words), kind)
+    assert bool(result) != bool(errors)
+    for proposal in result:
+        assert proposal['encr']
+        if kind == 'ike':
+            assert proposal['prf'] and proposal['ke']
