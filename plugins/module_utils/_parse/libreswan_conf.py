@@ -30,6 +30,7 @@ import copy
 import re
 
 from ansible_collections.ipsec.doctor.plugins.module_utils._model import (
+    auth_class,
     identity_type,
     new_auth_round,
     new_child,
@@ -204,7 +205,7 @@ class _Reader:
             if not stripped or stripped.startswith('#'):
                 continue
             if not raw[:1].isspace():
-                section = self._header(path, number, stripped, stack)
+                section = self._header(path, number, stripped, stack, section)
                 continue
             if section is None:
                 self.error(path, number, 'parameter outside of a section (indent only lines inside conn or config setup)')
@@ -217,7 +218,8 @@ class _Reader:
             for key, value in pairs:
                 section['items'].append((key, value, path, number))
 
-    def _header(self, path, number, text, stack):
+    def _header(self, path, number, text, stack, current):
+        """Handle a column-0 line; return the section that indented lines now belong to."""
         words = text.split('#', 1)[0].split()
         keyword = words[0] if words else ''
         if keyword == 'include':
@@ -242,8 +244,9 @@ class _Reader:
             return section
         if keyword == 'version':
             return None
+        # Keep reading into the current section: one stray line should not hide the rest.
         self.error(path, number, "unexpected text at column 0 (sections are 'conn', 'config setup' or 'include')")
-        return None
+        return current
 
     def _include(self, path, number, pattern, stack):
         target = resolve_include(pattern, path)
@@ -329,22 +332,10 @@ def _resolve_conn(section, conns, defaults, errors):
     return values
 
 
-def _auth_class(word):
-    """Map a Libreswan authby=/leftauth= word to the model's auth class."""
-    word = word.strip().lower()
-    if word in ('secret', 'psk'):
-        return 'psk'
-    if word.startswith(('rsa', 'ecdsa', 'pubkey', 'eddsa')):
-        return 'pubkey'
-    if word in ('eaponly', 'eap'):
-        return 'eap'
-    return None
-
-
 def _end_auth(written):
-    """Return the auth class of an authby= value (several words: the first that maps)."""
+    """Return the auth class of an authby=/leftauth= value (several words: the first that maps)."""
     for word in _split_list(written):
-        auth = _auth_class(word)
+        auth = auth_class(word)
         if auth is not None:
             return auth
     return None

@@ -1,0 +1,328 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) ipsec.doctor contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Tests for the Libreswan ipsec.conf parser (plugins/module_utils/_parse/libreswan_conf.py)."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import os
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from ansible_collections.ipsec.doctor.plugins.module_utils._parse.libreswan_conf import (
+    orient,
+    parse_libreswan_conf,
+)
+from ansible_collections.ipsec.doctor.plugins.module_utils._parse.proposals import default_proposals
+from ansible_collections.ipsec.doctor.plugins.module_utils._parse.source import MAX_INCLUDE_DEPTH, MemoryReader
+
+FIXTURES = os.path.join(os.path.dirname(__file__), 'fixtures', 'libreswan')
+POLICY = '/etc/crypto-policies/back-ends/libreswan.config'
+
+
+def fixture(name):
+    with open(os.path.join(FIXTURES, name)) as handle:
+        return handle.read()
+
+
+def fedora_files(with_policy=True):
+    files = {
+        '/etc/ipsec.conf': fixture('ipsec.conf'),
+        '/etc/ipsec.d/gateways.conf': fixture('ipsec.d/gateways.conf'),
+        '/etc/ipsec.d/roadwarrior.conf': fixture('ipsec.d/roadwarrior.conf'),
+    }
+    if with_policy:
+        files[POLICY] = fixture('crypto-policies/libreswan.config')
+    return files
+
+
+def parse(files, version='4.10', **kwargs):
+    return parse_libreswan_conf('/etc/ipsec.conf', reader=MemoryReader(files), context={'version': version}, **kwargs)
+
+
+def by_name(result):
+    return dict((conn['name'], conn) for conn in result['connections'])
+
+
+def conf(body):
+    return {'/etc/ipsec.conf': body}
+
+
+def test_files_and_connections():
+    result = parse(fedora_files())
+    assert result['files'] == ['/etc/ipsec.conf', POLICY, '/etc/ipsec.d/gateways.conf', '/etc/ipsec.d/roadwarrior.conf']
+    assert sorted(by_name(result)) == ['lab-common', 'roadwarriors', 'west-east', 'west-east-cert']
+    assert result['config_setup']['logfile'] == '/var/log/pluto.log'
+    assert result['config_setup']['plutodebug'] == 'base cpu-usage'
+    assert result['config_setup']['src']['logfile'] == '/etc/ipsec.conf:4'
+
+
+def test_errors_of_the_fixture_are_exactly_the_duplicate_and_the_obsolete_keyword():
+    result = parse(fedora_files())
+    assert [(e['file'], e['line'], e['severity']) for e in result['errors']] == [
+        (POLICY, 2, 'warning'),
+        ('/etc/ipsec.d/gateways.conf', 19, 'error'),
+    ]
+    assert "obsolete keyword 'ikev2'" in result['errors'][0]['message']
+    assert "duplicate key 'ikelifetime' in conn 'west-east'" in result['errors'][1]['message']
+    assert 'gateways.conf:3' in result['errors'][1]['message']
+
+
+def test_psk_gateway_connection():
+    conn = by_name(parse(fedora_files()))['west-east']
+    assert (conn['daemon'], conn['format'], conn['file'], conn['line']) == (
+        'libreswan', 'libreswan-ipsec.conf', '/etc/ipsec.d/gateways.conf', 9)
+    assert conn['ike_version'] == 2
+    assert conn['local_addrs'] == ['198.51.100.30'] and conn['remote_addrs'] == ['198.51.100.40']
+    assert conn['local_auth'] == [{'auth': 'psk', 'id': '@west.lab', 'id_type': 'fqdn', 'certs': [], 'cacerts': [],
+                                   'round': 1}]
+    assert conn['remote_auth'][0]['id'] == '@east.lab'
+    assert conn['src']['local_auth.0.auth'] == '/etc/ipsec.d/gateways.conf:17'
+    assert conn['src']['local_addrs'] == '/etc/ipsec.d/gateways.conf:10'
+    assert conn['auto'] == 'start'
+    # also= came before the conn's own ikelifetime=2h: the first definition (1h) wins.
+    assert conn['rekey_time'] == 3600 - 540
+    assert conn['src']['rekey_time'] == '/etc/ipsec.d/gateways.conf:3'
+    assert conn['over_time'] == 540
+    assert (conn['dpd_delay'], conn['dpd_timeout'], conn['encap']) == (10, 60, True)
+    child = conn['children'][0]
+    assert (child['name'], child['local_ts'], child['remote_ts']) == (
+        'west-east', ['198.51.100.128/26'], ['198.51.100.192/26'])
+    assert (child['life_time'], child['rekey_time'], child['start_action']) == (1800, 1260, 'start')
+    assert child['pfs'] is True
+
+
+def test_crypto_policy_default_gives_proposals_and_authby():
+    conns = by_name(parse(fedora_files()))
+    conn = conns['west-east']
+    assert conn['ike_proposals']['written'].startswith('aes_gcm256-sha2_512')
+    assert conn['ike_proposals']['strict'] is True
+    assert conn['src']['ike_proposals'] == POLICY + ':4'
+    first = conn['ike_proposals']['effective'][0]
+    assert first['encr'] == ['AES_GCM_16_256']
+    assert first['ke'] == ['ECP_256', 'ECP_384', 'ECP_521', 'MODP_2048']
+    esp = conn['children'][0]['esp_proposals']
+    assert [p['encr'] for p in esp['effective']] == [['AES_GCM_16_256'], ['CHACHA20_POLY1305'], ['AES_CBC_256']]
+    assert conn['children'][0]['src']['esp_proposals'] == POLICY + ':5'
+    # authby=rsa-sha2,ecdsa-sha2 from the policy: the roadwarrior conn's left end uses certificates.
+    assert conns['roadwarriors']['local_auth'][0]['auth'] == 'pubkey'
+
+
+def test_without_crypto_policy_version_defaults_apply():
+    files = fedora_files(with_policy=False)
+    files['/etc/ipsec.conf'] = files['/etc/ipsec.conf'].replace('include /etc/crypto-policies', '#')
+    conn = by_name(parse(files, version='5.0'))['west-east']
+    assert conn['ike_proposals']['written'] is None
+    assert conn['ike_proposals']['strict'] is False
+    assert conn['ike_proposals']['effective'] == default_proposals('libreswan', 'ike', '5.0')
+    assert conn['children'][0]['esp_proposals']['effective'] == default_proposals('libreswan', 'esp', '5.0')
+    assert 'ike_proposals' not in conn['src']
+
+
+def test_cert_connection_with_subnet_lists():
+    result = parse(fedora_files())
+    conn = by_name(result)['west-east-cert']
+    assert conn['ike_version'] == 1
+    assert conn['local_auth'][0]['id_type'] == 'fromcert'
+    assert conn['local_auth'][0]['certs'] == ['west']
+    assert conn['local_auth'][0]['auth'] == 'pubkey'
+    assert conn['remote_auth'][0]['id'] == 'CN=east.lab, O=Lab'
+    assert conn['remote_auth'][0]['id_type'] == 'dn'
+    assert conn['remote_auth'][0]['cacerts'] == ['%same']
+    assert conn['auto'] == 'route'
+    assert [(c['name'], c['local_ts'], c['remote_ts']) for c in conn['children']] == [
+        ('west-east-cert/1x1', ['198.51.100.128/27'], ['198.51.100.192/27']),
+        ('west-east-cert/1x2', ['198.51.100.128/27'], ['198.51.100.224/27']),
+        ('west-east-cert/2x1', ['198.51.100.160/27'], ['198.51.100.192/27']),
+        ('west-east-cert/2x2', ['198.51.100.160/27'], ['198.51.100.224/27']),
+    ]
+    child = conn['children'][0]
+    assert child['pfs'] is False
+    assert child['pfs_groups'] == ['MODP_1024']
+    assert child['start_action'] == 'trap'
+    assert result['cert_refs'] == [{'nickname': 'west', 'side': 'left', 'connection': 'west-east-cert',
+                                    'src': '/etc/ipsec.d/gateways.conf:26'},
+                                   {'nickname': 'vpn', 'side': 'left', 'connection': 'roadwarriors',
+                                    'src': '/etc/ipsec.d/roadwarrior.conf:4'}]
+
+
+def test_roadwarrior_pools_and_virtual_ips():
+    conns = by_name(parse(fedora_files()))
+    server = conns['roadwarriors']
+    assert server['local_addrs'] == ['%defaultroute'] and server['remote_addrs'] == ['%any']
+    assert server['pools'] == ['100.64.10.1-100.64.10.254']
+    assert server['vips'] == []
+    assert server['remote_auth'][0]['auth'] == 'eap'
+    assert server['mobike'] is True and server['fragmentation'] == 'force'
+    assert server['children'][0]['remote_ts'] == ['dynamic']
+    client = orient(server, ['100.64.10.7'])
+    assert client is server  # %defaultroute keeps left local when no address matches
+    mirrored = parse(conf('conn rw\n\tleft=%defaultroute\n\tleftmodecfgclient=yes\n\tright=203.0.113.1\n'))
+    rw = mirrored['connections'][0]
+    assert rw['vips'] == ['%config'] and rw['pools'] == []
+
+
+def test_orientation_from_local_addresses():
+    files = fedora_files()
+    east = by_name(parse(files, local_addresses=['198.51.100.40', 'fe80::1']))['west-east']
+    assert east['orientation'] == 'right'
+    assert east['local_addrs'] == ['198.51.100.40'] and east['remote_addrs'] == ['198.51.100.30']
+    assert east['local_auth'][0]['id'] == '@east.lab'
+    assert east['children'][0]['local_ts'] == ['198.51.100.192/26']
+    assert east['src']['local_addrs'] == '/etc/ipsec.d/gateways.conf:14'
+    west = by_name(parse(files))['west-east']
+    assert west['orientation'] == 'left'
+    swapped = orient(west, ['198.51.100.40/24'])
+    assert swapped is not west
+    for key in ('orientation', 'local_addrs', 'remote_addrs', 'local_auth', 'remote_auth', 'children', 'src',
+                'vips', 'pools'):
+        assert swapped[key] == east[key], key
+    assert orient(swapped, ['198.51.100.30'])['local_addrs'] == ['198.51.100.30']
+    assert west['local_addrs'] == ['198.51.100.30']  # orient never changes its input
+
+
+def test_default_id_is_the_ip_address_and_default_auth_is_pubkey():
+    conn = parse(conf('conn a\n\tleft=192.0.2.1\n\tright=2001:db8::2\n'))['connections'][0]
+    assert conn['local_auth'][0]['id'] == '192.0.2.1'
+    assert conn['remote_auth'][0]['id_type'] == 'ipv6'
+    assert 'local_auth.0.id' not in conn['src']
+    assert conn['local_auth'][0]['auth'] == 'pubkey'
+    assert conn['auto'] == 'ignore'
+
+
+@pytest.mark.parametrize('version, ike_version, rekey', [
+    ('3.32', 1, 3600 - 540),
+    ('4.1', 2, 3600 - 540),
+    ('4.10', 2, 8 * 3600 - 540),
+    ('5.2', 2, 8 * 3600 - 540),
+])
+def test_version_defaults(version, ike_version, rekey):
+    conn = parse(conf('conn a\n\tleft=192.0.2.1\n\tright=192.0.2.2\n'), version=version)['connections'][0]
+    assert (conn['ike_version'], conn['rekey_time']) == (ike_version, rekey)
+    assert conn['children'][0]['life_time'] == 8 * 3600
+
+
+@pytest.mark.parametrize('line, version', [
+    ('keyexchange=ikev1', 1), ('keyexchange=ikev2', 2), ('ikev2=no', 1), ('ikev2=insist', 2),
+    ('ikev2=permit', 2), ('keyexchange=ike', 2),
+])
+def test_ike_version_keywords(line, version):
+    conn = parse(conf('conn a\n\tleft=192.0.2.1\n\tright=192.0.2.2\n\t%s\n' % line))['connections'][0]
+    assert conn['ike_version'] == version
+
+
+def test_several_default_sections_later_value_replaces():
+    result = parse(conf('conn %default\n\tdpddelay=5\n\tpfs=no\n'
+                        'conn a\n\tleft=192.0.2.1\n\tright=192.0.2.2\n\tdpddelay=7\n'
+                        'conn %default\n\tdpddelay=9\n\tikelifetime=2h\n'))
+    conn = result['connections'][0]
+    assert result['errors'] == []
+    assert conn['dpd_delay'] == 7  # the conn's own value wins over every %default
+    assert conn['children'][0]['pfs'] is False
+    assert conn['rekey_time'] == 7200 - 540  # a %default after the conn still applies
+    assert conn['src']['rekey_time'] == '/etc/ipsec.conf:10'
+
+
+def test_also_chain_in_place_and_cycles():
+    result = parse(conf('conn a\n\talso=b\n\tleft=192.0.2.1\n\tright=192.0.2.2\n'
+                        'conn b\n\talso=c\n\tdpddelay=3\n'
+                        'conn c\n\talso=a\n\tdpddelay=3\n\tmobike=yes\n'))
+    conn = by_name(result)['a']
+    assert result['errors'] == []  # equal duplicates are accepted, the cycle back to a is cut
+    assert (conn['dpd_delay'], conn['mobike']) == (3, True)
+    assert conn['src']['dpd_delay'] == '/etc/ipsec.conf:10'  # c's value: also=c comes first in b
+
+
+def test_quoted_values_and_comments():
+    result = parse(conf('conn "q"\n\tleft=192.0.2.1 # the gateway\n\tright=192.0.2.2\n'
+                        '\trightid="CN=peer, O=Example # not a comment"\n\tleftsubnets={10.0.0.0/24,10.0.1.0/24}\n'))
+    conn = result['connections'][0]
+    assert result['errors'] == []
+    assert conn['remote_auth'][0]['id'] == 'CN=peer, O=Example # not a comment'
+    assert [c['local_ts'] for c in conn['children']] == [['10.0.0.0/24'], ['10.0.1.0/24']]
+
+
+def test_protoport_restricts_the_selectors():
+    conn = parse(conf('conn l2tp\n\tleft=192.0.2.1\n\tleftprotoport=17/1701\n\tright=%any\n'
+                      '\trightprotoport=17/%any\n\ttype=transport\n'))['connections'][0]
+    child = conn['children'][0]
+    assert child['local_ts'] == ['dynamic[17/1701]'] and child['remote_ts'] == ['dynamic[17/%any]']
+    assert child['mode'] == 'transport'
+
+
+def test_broken_file_gives_located_errors():
+    result = parse({'/etc/ipsec.conf': fixture('ipsec.d/broken.conf.txt')})
+    located = [(e['line'], e['severity'], e['message']) for e in result['errors']]
+    messages = ' | '.join(message for _line, _severity, message in located)
+    lines = [line for line, _severity, _message in located]
+    assert "expected key=value, found 'words'" in messages
+    assert 'unexpected text at column 0' in messages
+    assert 'unterminated quoted value' in messages
+    assert "cannot find conn 'does-not-exist' needed by conn 'broken'" in messages
+    assert "invalid duration ikelifetime='forever'" in messages
+    assert "unknown keyword 'frobnicate'" in messages
+    assert "unknown encryption algorithm 'aes999'" in messages
+    assert 'conn needs exactly one name' in messages
+    assert 'parameter outside of a section' in messages
+    assert {3, 4, 5, 6, 7, 8, 9, 10, 11} <= set(lines)
+    assert all(e['file'] == '/etc/ipsec.conf' for e in result['errors'])
+    conn = result['connections'][0]
+    assert conn['name'] == 'broken' and conn['local_addrs'] == ['198.51.100.30']
+
+
+def test_duplicate_conn_names():
+    result = parse(conf('conn a\n\tleft=192.0.2.1\nconn a\n\tleft=192.0.2.9\n'))
+    assert len(result['connections']) == 1
+    assert result['connections'][0]['local_addrs'] == ['192.0.2.1']
+    assert result['errors'][0]['line'] == 3 and 'duplicate conn' in result['errors'][0]['message']
+
+
+def test_unreadable_and_missing_includes():
+    result = parse({'/etc/ipsec.conf': 'include /etc/ipsec.d/*.conf\ninclude /etc/missing.conf\n'})
+    assert result['errors'] == [{'file': '/etc/ipsec.conf', 'line': 2, 'severity': 'error',
+                                 'message': 'included file not found: /etc/missing.conf'}]
+    gap = parse({})
+    assert gap['connections'] == [] and gap['files'] == []
+    assert gap['errors'][0]['line'] is None and 'cannot read file' in gap['errors'][0]['message']
+
+
+def test_self_include_and_depth_are_bounded():
+    result = parse(conf('include /etc/ipsec.conf\nconn a\n\tleft=192.0.2.1\n'))
+    assert len(result['connections']) == 1
+    assert [e['message'] for e in result['errors']] == ['include cycle: /etc/ipsec.conf is already being read']
+    files = dict(('/etc/c%d.conf' % n, 'include /etc/c%d.conf\n' % (n + 1)) for n in range(MAX_INCLUDE_DEPTH + 3))
+    deep = parse_libreswan_conf('/etc/c0.conf', reader=MemoryReader(files))
+    assert [e['message'] for e in deep['errors']] == ['includes nested deeper than %d levels' % MAX_INCLUDE_DEPTH]
+
+
+def test_binary_input():
+    result = parse({'/etc/ipsec.conf': b'\x7fELF\x02\x01\x01\x00\x00\nconn a\n\tleft=1.2.3.4\n\x00\xff'})
+    assert [conn['name'] for conn in result['connections']] == ['a']
+    assert result['errors']
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=500))
+def test_arbitrary_text_never_raises(text):
+    result = parse({'/etc/ipsec.conf': text})
+    for error in result['errors']:
+        assert set(error) == {'file', 'line', 'message', 'severity'}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([
+    'conn a', 'conn b', 'conn %default', 'config setup', '\talso=a', '\talso=b', '\tleft=192.0.2.1',
+    '\tright=%any', '\tleftsubnets={10.0.0.0/8 10.1.0.0/16}', '\tike=aes256-sha2;dh20', '\tesp=aes_gcm',
+    '\tikelifetime=1h', '\tauthby=secret', '\trightid="x', '\tkeyexchange=ikev1', '\tpfs=no', 'include /etc/ipsec.conf',
+    '\tauto=start', '\tleftcert=c', '\tesn=either', '\tikeport=4501', '\tleftikeport=x', '\t#', '', 'junk',
+    '\tx-custom=1', '\ttype=passthrough', '\tuniqueids=no', '\tikev2=maybe']), max_size=25),
+    st.sampled_from(['3.32', '4.10', '5.2', None]))
+def test_grammar_shaped_text_never_raises(lines, version):
+    result = parse_libreswan_conf('/etc/ipsec.conf', reader=MemoryReader({'/etc/ipsec.conf': '\n'.join(lines)}),
+                                  context={'version': version}, local_addresses=['192.0.2.1'])
+    for conn in result['connections']:
+        orient(conn, ['10.0.0.1'])
