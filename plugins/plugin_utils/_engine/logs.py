@@ -1,0 +1,97 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) ipsec.doctor contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Log events (facts ``logs.events``) as evidence: which findings explain which events.
+
+Event kinds are those of plugins/module_utils/_parse/log_signatures.py; notify events carry
+the IKEv2 notify name in ``code``. An event is a failure when it maps to explaining codes
+and is not only a symptom on the way (a single retransmit, a peer config lookup).
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+_UNREACHABLE = ('DAEMON_NOT_RUNNING', 'HOST_UNREACHABLE', 'FACTS_UNAVAILABLE', 'IKE_PORT_NOT_LISTENING',
+                'FIREWALL_BLOCKS_IKE', 'NAT_T_BLOCKED', 'CONFIG_NOT_LOADED', 'CONFIG_PARSE_ERROR',
+                'PEER_UNREACHABLE')
+_AUTH = ('PSK_MISMATCH', 'PSK_MISSING', 'ID_MISMATCH', 'AUTH_METHOD_MISMATCH', 'CERT_EXPIRED',
+         'CERT_NOT_YET_VALID', 'CERT_UNTRUSTED', 'CERT_ID_MISMATCH', 'PRIVATE_KEY_MISSING', 'CERT_KEY_MISMATCH',
+         'CONFIG_NOT_LOADED')
+_PROPOSALS = ('IKE_PROPOSAL_MISMATCH', 'ESP_PROPOSAL_MISMATCH', 'PFS_MISMATCH', 'IKE_VERSION_MISMATCH',
+              'KERNEL_ESP_UNSUPPORTED')
+_SELECTORS = ('TS_MISMATCH', 'TS_NARROWED', 'KERNEL_ESP_UNSUPPORTED', 'CONFIG_NOT_LOADED')
+
+# kind -> codes that explain it.
+EXPLAINED_BY_KIND = {
+    'psk_mac_mismatch': ('PSK_MISMATCH',),
+    'no_shared_key': ('PSK_MISSING', 'ID_MISMATCH', 'AUTH_METHOD_MISMATCH'),
+    'no_matching_peer_config': ('ID_MISMATCH', 'AUTH_METHOD_MISMATCH', 'IKE_VERSION_MISMATCH', 'CONFIG_NOT_LOADED',
+                                'CERT_ID_MISMATCH'),
+    'constraint_id_mismatch': ('CERT_ID_MISMATCH', 'ID_MISMATCH'),
+    'no_trusted_public_key': ('CERT_UNTRUSTED', 'CERT_EXPIRED', 'CERT_NOT_YET_VALID', 'CERT_ID_MISMATCH',
+                              'AUTH_METHOD_MISMATCH'),
+    'no_issuer_cert': ('CERT_UNTRUSTED',),
+    'cert_invalid_validity': ('CERT_EXPIRED', 'CERT_NOT_YET_VALID'),
+    'no_private_key': ('PRIVATE_KEY_MISSING', 'CERT_KEY_MISMATCH', 'KEY_PERMISSIONS'),
+    'permission_denied': ('KEY_PERMISSIONS', 'FACTS_INCOMPLETE'),
+    'proposal_unacceptable': _PROPOSALS,
+    'ts_unacceptable': _SELECTORS,
+    'kernel_sa_install_failed': ('KERNEL_ESP_UNSUPPORTED',),
+    'retransmit_give_up': _UNREACHABLE,
+    'peer_not_responding': _UNREACHABLE,
+    'half_open_timeout': ('NAT_T_BLOCKED', 'FIREWALL_BLOCKS_IKE', 'PEER_UNREACHABLE') + _AUTH,
+    'retransmit': _UNREACHABLE,
+    'config_error': ('CONFIG_PARSE_ERROR', 'CONFIG_NOT_LOADED'),
+    'daemon_crash': ('DAEMON_NOT_RUNNING',),
+}
+
+# notify code (received or sent) -> codes that explain it.
+EXPLAINED_BY_NOTIFY = {
+    'AUTHENTICATION_FAILED': _AUTH,
+    'NO_PROPOSAL_CHOSEN': _PROPOSALS,
+    'TS_UNACCEPTABLE': _SELECTORS,
+    'INVALID_SELECTORS': _SELECTORS,
+    'INTERNAL_ADDRESS_FAILURE': ('VIRTUAL_IP_CONFLICT',),
+    'FAILED_CP_REQUIRED': ('VIRTUAL_IP_CONFLICT',),
+    'INVALID_KE_PAYLOAD': ('IKE_PROPOSAL_MISMATCH', 'PFS_MISMATCH'),
+    'SINGLE_PAIR_REQUIRED': _SELECTORS,
+}
+
+# Kinds that are evidence but not failures by themselves.
+_NOT_FAILURES = ('retransmit', 'permission_denied', 'half_open_timeout')
+# Notifies that are part of a normal exchange (a wrong KE guess costs one round trip).
+_BENIGN_NOTIFIES = ('INVALID_KE_PAYLOAD',)
+
+GIVE_UP_KINDS = ('retransmit_give_up', 'peer_not_responding')
+
+
+def explaining_codes(event):
+    """Return the finding codes that explain event (empty when the event is not evidence of a problem)."""
+    kind = str(event.get('kind') or '')
+    if kind in ('notify_received', 'notify_sent'):
+        return EXPLAINED_BY_NOTIFY.get(str(event.get('code') or '').upper(), ())
+    return EXPLAINED_BY_KIND.get(kind, ())
+
+
+def is_failure(event):
+    """True when event shows a failed exchange that some finding should explain."""
+    kind = str(event.get('kind') or '')
+    if kind in _NOT_FAILURES:
+        return False
+    if kind in ('notify_received', 'notify_sent') and str(event.get('code') or '').upper() in _BENIGN_NOTIFIES:
+        return False
+    return bool(explaining_codes(event))
+
+
+def is_give_up(event):
+    """True for an exchange the daemon gave up on (retransmits exhausted)."""
+    return str(event.get('kind') or '') in GIVE_UP_KINDS
+
+
+def evidence_line(host_name, event):
+    """Return the evidence text of one event: host, origin and the line as logged."""
+    origin = event.get('src') or 'log'
+    line = str(event.get('line') or event.get('kind') or '').strip()
+    return '%s %s: %s' % (host_name, origin, line)

@@ -1,0 +1,89 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) ipsec.doctor contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Traffic selectors as address sets (netaddr), with ``dynamic`` resolved to the end's address."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+try:
+    import netaddr
+    HAS_NETADDR = True
+    NETADDR_IMPORT_ERROR = None
+except ImportError as exc:  # pragma: no cover - depends on the controller environment
+    netaddr = None
+    HAS_NETADDR = False
+    NETADDR_IMPORT_ERROR = exc
+
+DYNAMIC = ('dynamic', '%dynamic', '')
+
+
+def require_netaddr():
+    """Raise a clear error when netaddr is not installed on the controller."""
+    if not HAS_NETADDR:
+        raise ImportError('ipsec.doctor needs the Python package netaddr on the controller: %s'
+                          % NETADDR_IMPORT_ERROR)
+
+
+def _strip_ports(selector):
+    text = str(selector).strip()
+    if '[' in text:
+        text = text.split('[', 1)[0]
+    return text.strip()
+
+
+def selector_networks(selectors, dynamic_address=None):
+    """Return (networks, unresolved) for a list of selectors as written.
+
+    ``dynamic`` (and an empty list) stands for the end's own address and is replaced by
+    dynamic_address; protocol/port restrictions ``[tcp/80]`` are ignored; address ranges
+    ``a-b`` are supported. Selectors that cannot be resolved are returned in unresolved.
+    """
+    require_netaddr()
+    items = list(selectors or []) or ['dynamic']
+    networks, unresolved = [], []
+    for item in items:
+        text = _strip_ports(item)
+        if text.lower() in DYNAMIC:
+            if dynamic_address:
+                networks.append(netaddr.IPNetwork(dynamic_address))
+            else:
+                unresolved.append(str(item))
+            continue
+        try:
+            if '-' in text:
+                start, end = text.split('-', 1)
+                networks.extend(netaddr.IPRange(start.strip(), end.strip()).cidrs())
+            else:
+                networks.append(netaddr.IPNetwork(text))
+        except (netaddr.AddrFormatError, ValueError, TypeError):
+            unresolved.append(str(item))
+    return networks, unresolved
+
+
+def as_set(networks):
+    """Return a netaddr.IPSet of networks."""
+    require_netaddr()
+    return netaddr.IPSet(networks)
+
+
+def covers(outer, inner):
+    """True when IPSet outer contains every address of IPSet inner."""
+    return inner.issubset(outer)
+
+
+def overlaps(first, second):
+    """True when two IPSets share an address."""
+    return bool(first & second)
+
+
+def describe(networks):
+    """Return a short text for a list of networks."""
+    return ', '.join(str(network.cidr) for network in networks) or '-'
+
+
+def single_host(network):
+    """True when network is one address (/32 or /128)."""
+    return network.size == 1
