@@ -24,6 +24,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import copy
+import os
 import re
 
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.source import (
@@ -190,7 +191,7 @@ class SettingsParser:
         if not pattern:
             self.error(file, line, 'include without a file name')
             return
-        full = resolve_include(pattern, file)
+        full = os.path.normpath(resolve_include(pattern, file))
         paths = self.reader.glob(full)
         if not paths and not _GLOB_CHARS.search(pattern):
             self.error(file, line, 'included file not found: %s' % full, severity='warning')

@@ -142,7 +142,7 @@ class IpsecConfReader:
     def _include(self, pattern, file, line, stack):
         if len(pattern) >= 2 and pattern[0] == pattern[-1] == '"':
             pattern = pattern[1:-1]
-        full = resolve_include(pattern, file)
+        full = os.path.normpath(resolve_include(pattern, file))
         paths = self.reader.glob(full)
         if not paths and not _GLOB_CHARS.search(pattern):
             self.error(file, line, 'included file not found: %s' % full, 'warning')
