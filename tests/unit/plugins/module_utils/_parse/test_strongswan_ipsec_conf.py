@@ -1,0 +1,261 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) ipsec.doctor contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import os
+
+from hypothesis import given, settings, strategies as st
+
+from ansible_collections.ipsec.doctor.plugins.module_utils._parse.source import MemoryReader
+from ansible_collections.ipsec.doctor.plugins.module_utils._parse.strongswan_ipsec_conf import parse_ipsec_conf
+
+FIXTURES = os.path.join(os.path.dirname(__file__), 'fixtures', 'strongswan')
+PATH = '/etc/ipsec.conf'
+MAIN = '/etc/ipsec.conf:'
+RW = '/etc/ipsec.d/roadwarrior.conf:'
+
+
+def fixture_reader(host):
+    """A MemoryReader serving fixtures/strongswan/<host>/etc/... as /etc/..."""
+    root = os.path.join(FIXTURES, host)
+    files = {}
+    for folder, _dirs, names in os.walk(root):
+        for name in names:
+            path = os.path.join(folder, name)
+            with open(path, 'rb') as handle:
+                files['/' + os.path.relpath(path, root)] = handle.read()
+    return MemoryReader(files)
+
+
+def parse_fixture(**kwargs):
+    return parse_ipsec_conf(PATH, fixture_reader('legacy'), **kwargs)
+
+
+def by_name(items, name):
+    return [item for item in items if item['name'] == name][0]
+
+
+def parse_text(text, **kwargs):
+    return parse_ipsec_conf(PATH, MemoryReader({PATH: text}), **kwargs)
+
+
+def test_loaded_connections_skip_ignored_and_templates():
+    parsed = parse_fixture()
+    assert [conn['name'] for conn in parsed['connections']] == ['gw-gw', 'rw', 'orphan']
+    assert parsed['files'] == ['/etc/ipsec.conf', '/etc/ipsec.d/roadwarrior.conf']
+    assert parsed['errors'] == [{'file': '/etc/ipsec.d/roadwarrior.conf', 'line': 14, 'severity': 'warning',
+                                 'message': "conn 'orphan' has no auto= (default ignore): starter does not load it"}]
+    assert by_name(parsed['connections'], 'orphan')['auto'] == 'ignore'
+
+
+def test_precedence_default_also_and_own_section():
+    conn = by_name(parse_fixture()['connections'], 'gw-gw')
+    assert conn['format'] == 'strongswan-ipsec.conf'
+    assert (conn['file'], conn['line']) == ('/etc/ipsec.conf', 23)
+    # own leftid (before also=) beats the template's leftid
+    assert conn['local_auth'][0]['id'] == 'gw-a.lab'
+    assert conn['src']['local_auth.0.id'] == MAIN + '28'
+    # left and leftsubnet come from the template, authby and keyexchange from %default
+    assert conn['local_addrs'] == ['198.51.100.10']
+    assert conn['src']['local_addrs'] == MAIN + '17'
+    assert conn['local_auth'][0]['auth'] == 'psk'
+    assert conn['src']['local_auth.0.auth'] == MAIN + '12'
+    assert conn['ike_version'] == 2
+    assert conn['remote_addrs'] == ['198.51.100.20']
+    assert conn['remote_auth'][0]['id'] == 'b.lab'
+    assert conn['remote_auth'][0]['id_type'] == 'fqdn'
+    child = conn['children'][0]
+    assert child['name'] == 'gw-gw'
+    assert child['local_ts'] == ['198.51.100.64/26']
+    assert child['src']['local_ts'] == MAIN + '19'
+    assert child['remote_ts'] == ['198.51.100.128/26']
+
+
+def test_strict_and_non_strict_proposals():
+    conn = by_name(parse_fixture()['connections'], 'gw-gw')
+    assert conn['ike_proposals'] == {
+        'written': 'aes256-sha256-ecp256!', 'strict': True,
+        'effective': [{'encr': ['AES_CBC_256'], 'integ': ['HMAC_SHA2_256_128'], 'prf': ['PRF_HMAC_SHA2_256'],
+                       'ke': ['ECP_256']}],
+    }
+    esp = conn['children'][0]['esp_proposals']
+    assert esp['written'] == 'aes256gcm16-ecp256'
+    assert esp['strict'] is False
+    assert esp['effective'][0] == {'encr': ['AES_GCM_16_256'], 'integ': [], 'ke': ['ECP_256'], 'esn': ['NO_EXT_SEQ']}
+    assert len(esp['effective']) == 3  # stroke appends the two default ESP proposals
+    assert conn['children'][0]['pfs_groups'] == ['ECP_256']
+    rw = by_name(parse_fixture()['connections'], 'rw')
+    assert rw['ike_proposals']['written'] == 'aes128-sha256-modp2048'
+    assert rw['src']['ike_proposals'] == MAIN + '13'
+    assert rw['ike_proposals']['effective'][0]['encr'] == ['AES_CBC_128']
+    assert len(rw['ike_proposals']['effective']) == 3
+    assert rw['children'][0]['esp_proposals']['written'] is None
+
+
+def test_lifetimes_margins_and_reauthentication():
+    parsed = parse_fixture()
+    conn = by_name(parsed['connections'], 'gw-gw')
+    # ikelifetime 60m - margintime 3m, reauth=yes by default
+    assert (conn['rekey_time'], conn['reauth_time'], conn['over_time']) == (0, 3420, 180)
+    assert (conn['children'][0]['rekey_time'], conn['children'][0]['life_time']) == (1020, 1200)
+    rw = by_name(parsed['connections'], 'rw')
+    assert (rw['rekey_time'], rw['reauth_time']) == (3420, 0)
+
+
+def test_defaults_without_default_section():
+    conn = parse_text('conn c\n\tleft=10.0.0.1\n\tright=10.0.0.2\n\tauto=add\n')['connections'][0]
+    assert conn['ike_version'] == 0
+    assert (conn['rekey_time'], conn['reauth_time'], conn['over_time']) == (0, 10260, 540)
+    assert (conn['children'][0]['rekey_time'], conn['children'][0]['life_time']) == (3060, 3600)
+    assert conn['dpd_delay'] == 0
+    assert conn['local_auth'][0]['auth'] == 'pubkey'
+    assert conn['local_auth'][0]['id'] == '10.0.0.1'
+    assert conn['remote_auth'][0]['id'] == '10.0.0.2'
+    assert conn['unique'] == 'replace'
+    assert conn['children'][0]['start_action'] == 'none'
+    assert conn['ike_proposals']['written'] is None
+    assert conn['src'] == {'local_addrs': MAIN + '2', 'remote_addrs': MAIN + '3', 'auto': MAIN + '4'}
+
+
+def test_dpd_flags_and_actions():
+    parsed = parse_fixture()
+    conn = by_name(parsed['connections'], 'gw-gw')
+    assert conn['dpd_delay'] == 15
+    assert conn['children'][0]['dpd_action'] == 'start'
+    assert conn['encap'] is True
+    assert conn['mobike'] is True
+    assert conn['auto'] == 'start'
+    assert conn['children'][0]['start_action'] == 'start'
+    assert conn['unique'] == 'never'
+    route = parse_text('conn c\n\tauto=route\n\tdpdaction=hold\n\tcloseaction=restart\n\ttype=transport\n'
+                       '\tmobike=no\n')['connections'][0]
+    assert route['children'][0]['start_action'] == 'trap'
+    assert route['children'][0]['dpd_action'] == 'trap'
+    assert route['children'][0]['close_action'] == 'start'
+    assert route['children'][0]['mode'] == 'transport'
+    assert route['dpd_delay'] == 30
+    assert route['mobike'] is False
+
+
+def test_certificates_rounds_and_virtual_ips():
+    parsed = parse_fixture()
+    rw = by_name(parsed['connections'], 'rw')
+    assert rw['local_auth'][0]['certs'] == ['/etc/ipsec.d/certs/gw-a.pem']
+    assert rw['local_auth'][0]['id'] is None
+    assert [(r['round'], r['auth'], r['method']) for r in rw['remote_auth']] == [
+        (1, 'pubkey', 'pubkey'), (2, 'eap', 'eap-mschapv2')]
+    assert rw['remote_auth'][0]['id'] == '%any'
+    assert rw['pools'] == ['10.3.0.0/24', '%rw-pool']
+    assert parsed['cert_refs'] == [
+        {'path': '/etc/ipsec.d/certs/gw-a.pem', 'kind': 'x509', 'src': RW + '3'},
+        {'path': '/etc/ipsec.d/cacerts/lab-ca.pem', 'kind': 'x509ca', 'src': RW + '22'},
+    ]
+    assert parsed['ca_sections'] == [{'name': 'lab', 'cacert': '/etc/ipsec.d/cacerts/lab-ca.pem', 'auto': 'add',
+                                      'src': RW + '21'}]
+    client = parse_text('conn c\n\tleft=%any\n\tleftsourceip=%config\n\tauto=add\n')['connections'][0]
+    assert client['vips'] == ['%config']
+
+
+def test_config_setup_and_ikev1():
+    parsed = parse_fixture()
+    assert parsed['config_setup']['uniqueids'] == {'value': 'never', 'src': MAIN + '5'}
+    assert parsed['config_setup']['charondebug']['value'] == 'ike 2, knl 1, cfg 2'
+    orphan = by_name(parsed['connections'], 'orphan')
+    assert orphan['ike_version'] == 1
+    assert orphan['local_auth'][0]['auth'] == 'psk'
+    assert orphan['remote_auth'][0]['id'] == '198.51.100.30'
+
+
+def test_sides_swap_when_right_is_local():
+    context = {'local_addresses': ['198.51.100.20']}
+    conn = by_name(parse_fixture(context=context)['connections'], 'gw-gw')
+    assert conn['local_addrs'] == ['198.51.100.20']
+    assert conn['remote_addrs'] == ['198.51.100.10']
+    assert conn['local_auth'][0]['id'] == 'b.lab'
+    assert conn['remote_auth'][0]['id'] == 'gw-a.lab'
+    assert conn['children'][0]['local_ts'] == ['198.51.100.128/26']
+    unchanged = by_name(parse_fixture(context={'local_addresses': ['198.51.100.10']})['connections'], 'gw-gw')
+    assert unchanged['local_addrs'] == ['198.51.100.10']
+
+
+def test_empty_value_unsets_an_inherited_setting():
+    text = ('conn %default\n\tleftcert=default.pem\n\tike=aes128-sha1-modp2048!\n'
+            'conn c\n\tleftcert=\n\tike=\n\tauto=add\n')
+    conn = parse_text(text)['connections'][0]
+    assert conn['local_auth'][0]['certs'] == []
+    assert conn['ike_proposals']['written'] is None
+
+
+def test_multiple_also_later_wins_and_cycles_are_errors():
+    text = ('conn a\n\tleftid=@a\n\trightid=@a\n\tauto=ignore\n'
+            'conn b\n\tleftid=@b\n\tauto=ignore\n'
+            'conn c\n\talso=a b\n\tauto=add\n'
+            'conn x\n\talso=y\n\tauto=add\n'
+            'conn y\n\talso=x\n\tauto=ignore\n'
+            'conn z\n\talso=nothere\n\tauto=add\n')
+    parsed = parse_text(text)
+    c = by_name(parsed['connections'], 'c')
+    assert c['local_auth'][0]['id'] == 'b'
+    assert c['remote_auth'][0]['id'] == 'a'
+    messages = [(error['line'], error['message']) for error in parsed['errors']]
+    assert (18, 'also=nothere: no conn section of that name') in messages
+    assert any('also= cycle' in message for _line, message in messages)
+
+
+def test_unknown_and_obsolete_keywords_are_warnings():
+    parsed = parse_text('conn c\n\tauto=add\n\tbogus=1\n\tpfs=yes\n\tleftfoo=2\n')
+    assert [(e['line'], e['severity']) for e in parsed['errors']] == [(3, 'warning'), (4, 'warning'), (5, 'warning')]
+    assert "unknown keyword 'bogus'" in parsed['errors'][0]['message']
+
+
+def test_bad_values_are_located_errors():
+    text = 'conn c\n\tauto=add\n\tkeyexchange=ikev3\n\tauthby=magic\n\tikelifetime=forever\n\tforceencaps=perhaps\n'
+    parsed = parse_text(text)
+    assert [(e['line'], e['severity']) for e in parsed['errors']] == [
+        (4, 'error'), (5, 'error'), (3, 'error'), (6, 'error')]
+    conn = parsed['connections'][0]
+    assert conn['ike_version'] == 0
+    assert conn['reauth_time'] == 10260
+
+
+def test_broken_file_gives_located_errors():
+    parsed = parse_ipsec_conf('/etc/ipsec-broken.conf', fixture_reader('broken'))
+    found = [(error['line'], error['message']) for error in parsed['errors']]
+    assert (3, "expected 'key=value' in conn 'truncated'") in found
+    assert (4, "unterminated quoted value for 'ike'") in found
+    assert (5, "expected 'conn <name>', 'ca <name>' or 'config setup' at column 0 (parameters must be indented)") \
+        in found
+    assert (6, 'parameter outside of a section') in found
+
+
+def test_include_cycle_and_missing_file():
+    files = {PATH: 'include ipsec.d/*.conf\ninclude missing.conf\n', '/etc/ipsec.d/a.conf': 'include ../ipsec.conf\n'}
+    parsed = parse_ipsec_conf(PATH, MemoryReader(files))
+    messages = [(error['file'], error['line'], error['message']) for error in parsed['errors']]
+    assert ('/etc/ipsec.d/a.conf', 1, 'include cycle: /etc/ipsec.conf -> /etc/ipsec.d/a.conf -> /etc/ipsec.conf') \
+        in messages
+    assert (PATH, 2, 'included file not found: /etc/missing.conf') in messages
+    unreadable = parse_ipsec_conf(PATH, MemoryReader({}))
+    assert unreadable['connections'] == []
+    assert unreadable['errors'][0]['message'].startswith('cannot read file')
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(['conn ', 'ca ', 'config setup', '%default', 'x', '\n', '\t', ' ', '=', '"', '#',
+                                 'also', 'left', 'right', 'id', 'subnet', 'auth', 'ike', 'esp', 'auto', 'add',
+                                 'ignore', 'include ', '*.conf', 'aes256-sha256-modp2048', '!', ',']),
+                max_size=80).map(''.join))
+def test_soup_never_raises(text):
+    parsed = parse_text(text)
+    for error in parsed['errors']:
+        assert set(error) == {'file', 'line', 'message', 'severity'}
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.binary(max_size=300))
+def test_bytes_never_raise(data):
+    parse_ipsec_conf(PATH, MemoryReader({PATH: data}))
