@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""ipsec.secrets (strongSwan's legacy file and Libreswan's) to digested entries and key references.
+"""ipsec.secrets (strongSwan's legacy file and Libreswan's) and racoon's psk.txt to digested entries.
 
 Grammar, for both daemons: ``[selector ...] : TYPE secret`` and ``include <glob>``.
 Selectors are identities (%any, @fqdn, IP addresses, "quoted DNs"). A secret is
@@ -31,6 +31,8 @@ from ansible_collections.ipsec.doctor.plugins.module_utils._parse.source import 
 
 STRONGSWAN = 'strongswan'
 LIBRESWAN = 'libreswan'
+RACOON = 'racoon'
+FLAVOURS = (STRONGSWAN, LIBRESWAN, RACOON)
 
 # Records whose value is a shared secret (digested) and records that point at a key (path kept).
 SECRET_TYPES = ('PSK', 'EAP', 'XAUTH', 'NTLM', 'PIN', 'PPK', 'PPKS')
@@ -162,6 +164,9 @@ class _SecretsParser:
             yield current[0], '\n'.join(current[1])
 
     def _parse_record(self, file, line, record, stack):
+        if self.flavour == RACOON:
+            self._racoon_record(file, line, record)
+            return
         try:
             tokens = _tokenize(record)
         except SecretsSyntaxError as exc:
@@ -195,6 +200,23 @@ class _SecretsParser:
             self._secret(file, line, src, kind, ids, rest)
         else:
             self.error(file, line, 'unknown secret type (expected one of %s)' % ', '.join(STRONGSWAN_TYPES))
+
+    def _racoon_record(self, file, line, record):
+        """racoon psk.txt: "<identifier> <key>"; the key is the rest of the line, 0x<hex> or literal text."""
+        parts = record.strip().split(None, 1)
+        if len(parts) != 2:
+            self.error(file, line, 'expected an identifier and a key')
+            return
+        identifier, key = parts[0], parts[1].strip()
+        written = key if key[:2].lower() == '0x' else '"%s"' % key
+        digest, problem = digest_written_psk(written, self.psk_key)
+        if problem:
+            self.error(file, line, 'PSK secret is malformed: %s' % problem)
+            return
+        self.result['entries'].append({
+            'type': 'PSK', 'ids': [identifier], 'digest': digest, 'src': '%s:%d' % (file, line),
+            'file': file, 'line': line,
+        })
 
     def _include(self, file, line, args, stack):
         if len(args) != 1:
@@ -257,14 +279,15 @@ def parse_secrets(path, reader=None, psk_key=None, flavour=STRONGSWAN, private_d
     """Parse an ipsec.secrets file (and its includes).
 
     path: the file to start from; reader: a source reader (FileSystemReader by default);
-    psk_key: the per-run key for PSK digests (no key, no digest); flavour: 'strongswan' or
-    'libreswan'; private_dir: where strongSwan resolves relative key paths.
+    psk_key: the per-run key for PSK digests (no key, no digest); flavour: 'strongswan',
+    'libreswan' or 'racoon' (racoon's psk.txt: one "<identifier> <key>" per line, no includes);
+    private_dir: where strongSwan resolves relative key paths.
 
     Returns {'entries': [{type, ids, digest, src, file, line}], 'key_refs': [{type, ids, path, src}],
     'errors': [{file, line, message, severity}], 'files': [paths read]}.
     """
-    if flavour not in (STRONGSWAN, LIBRESWAN):
-        raise ValueError('flavour must be strongswan or libreswan')
+    if flavour not in FLAVOURS:
+        raise ValueError('flavour must be one of %s' % ', '.join(FLAVOURS))
     parser = _SecretsParser(reader or FileSystemReader(), psk_key, flavour, private_dir)
     parser.parse_file(path, [])
     return parser.result

@@ -227,7 +227,7 @@ def test_thousand_entries_parse_quickly():
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(max_size=400), st.sampled_from(['strongswan', 'libreswan']))
+@given(st.text(max_size=400), st.sampled_from(['strongswan', 'libreswan', 'racoon']))
 def test_arbitrary_text_never_raises(text, flavour):
     result = parse({'/etc/ipsec.secrets': text, '/etc/other.secrets': text}, flavour=flavour)
     for error in result['errors']:
@@ -247,3 +247,17 @@ def test_ipv6_selectors_and_attached_separator():
     result = parse({'/etc/ipsec.secrets': '2001:db8::1 fe80:: : PSK "v6"\na.lab: PSK "attached"\n'})
     assert result['errors'] == []
     assert [entry['ids'] for entry in result['entries']] == [['2001:db8::1', 'fe80::'], ['a.lab']]
+
+
+def test_racoon_psk_file():
+    result = parse({'/etc/racoon/psk.txt': '# racoon pre-shared keys\n198.51.100.60  simple secret with spaces\n'
+                                           'r2.lab 0x616263\n0s-looking 0sYWJj\nlonely\nbad 0xZZ\n'},
+                   path='/etc/racoon/psk.txt', flavour='racoon')
+    assert [(e['ids'], e['digest'], e['line']) for e in result['entries']] == [
+        (['198.51.100.60'], digest(b'simple secret with spaces'), 2),
+        (['r2.lab'], digest(b'abc'), 3),
+        (['0s-looking'], digest(b'0sYWJj'), 4),  # racoon has no base64 form: the text is the key
+    ]
+    assert [(e['line'], e['message']) for e in result['errors']] == [
+        (5, 'expected an identifier and a key'), (6, 'PSK secret is malformed: invalid hexadecimal PSK')]
+    assert 'simple secret' not in json.dumps(result)
