@@ -66,7 +66,6 @@ class _Lexer:
         self.text = text
         self.pos = 0
         self.line = 1
-        self.pending = None
 
     def _scan(self):
         text = self.text
@@ -93,16 +92,7 @@ class _Lexer:
 
     def next(self):
         """Return the next token (kind, text, line)."""
-        if self.pending is not None:
-            token, self.pending = self.pending, None
-            return token
         return self._scan()
-
-    def peek(self):
-        """Return the next token without consuming it."""
-        if self.pending is None:
-            self.pending = self._scan()
-        return self.pending
 
     def next_significant(self):
         """Return the next token that is not a newline."""
@@ -113,7 +103,6 @@ class _Lexer:
 
     def read_value(self):
         """Read a value after '=': a quoted string or the rest of the line up to '#' or '}'."""
-        assert self.pending is None
         text = self.text
         while self.pos < len(text) and text[self.pos] in ' \t\r':
             self.pos += 1
@@ -128,21 +117,17 @@ class _Lexer:
 
     def at_include_argument(self):
         """Return True when the raw text after 'include' is a file name (not '=', '{' or ':')."""
-        if self.pending is not None:
-            return False
         rest = self.text[self.pos:self.pos + 256].lstrip(' \t\r')
         return bool(rest) and rest[0] not in '={:\n#'
 
     def read_rest_of_line(self):
         """Read the rest of the line (for include), without the comment."""
-        assert self.pending is None
         match = _INCLUDE_REST.match(self.text, self.pos)
         self.pos = match.end()
         return match.group(0).strip()
 
     def skip_line(self):
         """Skip to the end of the current line (error recovery)."""
-        self.pending = None
         end = self.text.find('\n', self.pos)
         self.pos = len(self.text) if end < 0 else end
 

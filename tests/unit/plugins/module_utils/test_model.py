@@ -125,6 +125,6 @@ def test_auth_class(value, auth):
 
 
 def test_split_list():
-    assert _model.split_list('10.1.0.0/24, 10.2.0.0/24 10.3.0.0/24,,') == ['10.1.0.0/24', '10.2.0.0/24',
-                                                                          '10.3.0.0/24']
+    written = '10.1.0.0/24, 10.2.0.0/24 10.3.0.0/24,,'
+    assert _model.split_list(written) == ['10.1.0.0/24', '10.2.0.0/24', '10.3.0.0/24']
     assert _model.split_list(None) == []

@@ -119,9 +119,9 @@ def test_legacy_filelog_section_named_by_path():
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.sampled_from(list('a =:{}#"\n') + ['charon', 'plugins', 'load', 'filelog', 'syslog',
-                                                       'path', 'port', 'include', 'yes', 'no']),
-                max_size=80).map(''.join))
+@given(st.lists(st.sampled_from(list('a =:{}#"\n') + [
+    'charon', 'plugins', 'load', 'filelog', 'syslog', 'path', 'port', 'include', 'yes', 'no']),
+    max_size=80).map(''.join))
 def test_soup_never_raises(text):
     parsed = parse_strongswan_conf(PATH, MemoryReader({PATH: text}))
     loaded_plugins(parsed, INSTALLED)
