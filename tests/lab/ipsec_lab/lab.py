@@ -97,6 +97,36 @@ class Lab:  # pylint: disable=too-many-instance-attributes
     def _save(self):
         state.save(self.state_dir, {"pid": os.getpid(), "hosts": [host.record() for host in self.hosts.values()]})
 
+    def detach(self):
+        """Leave the lab running when this process exits (``python -m ipsec_lab up``)."""
+        self._remove_handlers()
+
+    @classmethod
+    def attach(cls, state_dir=STATE_DIR):
+        """A Lab object for a lab another process brought up (hosts from the state file).
+
+        Hosts can run commands; daemons started by the other process are not tracked.
+        """
+        lab = cls(state_dir=state_dir)
+        lab.pki = Pki(state_dir)
+        specs = {item.name: item for item in HOSTS}
+        for record in state.load(state_dir).get("hosts", []):
+            item = specs.get(record["name"])
+            if item is None or not record.get("init_pid"):
+                continue
+            host = Host(item.name, item.flavour, item.addr, state_dir,
+                        lan=(item.lan, item.gw_lan_addr, item.client_addr, LAN_PREFIXLEN))
+            host.peer = item.peer
+            host.init_pid, host.init_started = record["init_pid"], record.get("init_started")
+            host.unshare_pid = record.get("unshare_pid")
+            if not host.running:
+                continue
+            host.client = Client(item.name + "c", item.client_addr, item.gw_lan_addr)
+            host.stack = make_stack(host, lab.pki)
+            lab.hosts[host.name] = host
+            lab.clients[host.client.name] = host.client
+        return lab
+
     def _install_handlers(self):
         if self._handlers_installed:
             return

@@ -8,6 +8,7 @@
     sc.restore()                  # healthy configuration again (call sc.up() to re-establish)
 """
 
+import concurrent.futures
 import re
 import time
 
@@ -49,7 +50,7 @@ class CheckResult:
 class Scenario:  # pylint: disable=too-many-instance-attributes
     """A tunnel from host ``a`` (initiator) to host ``b`` (responder)."""
 
-    def __init__(self, lab, a, b, auth="psk", conn=None, psk=None):
+    def __init__(self, lab, a, b, auth="psk", conn=None, psk=None, cert="valid"):  # pylint: disable=too-many-arguments
         self.lab = lab
         self.hosts = {"a": lab.host(a), "b": lab.host(b)}
         self.auth = auth
@@ -57,14 +58,15 @@ class Scenario:  # pylint: disable=too-many-instance-attributes
         if auth == "cert" and any(host.flavour == "libreswan" for host in self.hosts.values()):
             raise LabError("the lab supports PSK only on Libreswan hosts")
         psk = psk or "idl-lab-psk-%s" % self.conn
+        cas = ("root", "intermediate") if cert == "chain" else ("root",)
         host_a, host_b = self.hosts["a"], self.hosts["b"]
         self.healthy = {
             "a": TunnelEnd(conn=self.conn, local_addr=host_a.addr, remote_addr=host_b.addr, local_id=host_a.fqdn,
                            remote_id=host_b.fqdn, local_ts=host_a.lan[0], remote_ts=host_b.lan[0], auth=auth, psk=psk,
-                           host_name=host_a.name),
+                           cert=cert, cas=cas, host_name=host_a.name),
             "b": TunnelEnd(conn=self.conn, local_addr=host_b.addr, remote_addr=host_a.addr, local_id=host_b.fqdn,
                            remote_id=host_a.fqdn, local_ts=host_b.lan[0], remote_ts=host_a.lan[0], auth=auth, psk=psk,
-                           host_name=host_b.name),
+                           cert=cert, cas=cas, host_name=host_b.name),
         }
         self.faults = []
         self.ends = dict(self.healthy)
@@ -221,3 +223,18 @@ class Scenario:  # pylint: disable=too-many-instance-attributes
         result.logs = {side: self.log(side) for side in SIDES}
         result.elapsed = time.monotonic() - start
         return result
+
+
+def check_concurrently(jobs):
+    """Inject and check several (scenario, fault ids) jobs at once; the scenarios must not share hosts.
+
+    Useful for faults that only show after a retransmit timeout. Returns the CheckResults in order.
+    """
+    hosts = [host.name for scenario, _ in jobs for host in scenario.hosts.values()]
+    if len(hosts) != len(set(hosts)):
+        raise LabError("concurrent scenarios must not share hosts: %s" % ", ".join(hosts))
+    for scenario, faults in jobs:
+        scenario.inject(*faults)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=len(jobs)) as pool:
+        futures = [pool.submit(scenario.check) for scenario, _ in jobs]
+        return [future.result() for future in futures]

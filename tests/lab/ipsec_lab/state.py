@@ -10,7 +10,8 @@ import os
 import shutil
 
 from . import net
-from .proc import terminate
+from .constants import PREFIX
+from .proc import alive, terminate
 
 STATE_FILE = "state.json"
 
@@ -53,3 +54,24 @@ def cleanup(state_dir, keep_logs=False):
     except FileNotFoundError:
         pass
     return removed
+
+
+def leftovers(state_dir):
+    """What of a lab still exists: namespaces, links, mounts and live processes that mention the lab."""
+    found = {"netns": net.lab_namespaces(), "links": net.lab_links(), "mounts": [], "processes": []}
+    with open("/proc/self/mountinfo", encoding="utf-8") as handle:
+        for line in handle:
+            fields = line.split()
+            if PREFIX in fields[4] or fields[4].startswith(state_dir):
+                found["mounts"].append(fields[4])
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == os.getpid():
+            continue
+        try:
+            with open("/proc/%s/cmdline" % entry, "rb") as handle:
+                cmdline = handle.read().replace(b"\0", b" ").decode("utf-8", "replace")
+        except OSError:
+            continue
+        if ("/run/netns/" + PREFIX in cmdline or "idl-ready" in cmdline) and alive(int(entry)):
+            found["processes"].append("%s %s" % (entry, cmdline[:80]))
+    return {key: value for key, value in found.items() if value}
