@@ -35,6 +35,7 @@ from ansible_collections.ipsec.doctor.plugins.module_utils._model import (
     new_auth_round,
     new_child,
     new_connection,
+    normalize_identity,
     origin,
     parse_bool,
     parse_duration,
@@ -457,28 +458,34 @@ class _ConnBuilder:
         auth_entry = keys.get('auth') or authby
         if auth_entry is not None:
             first['auth'] = _end_auth(auth_entry[0])
-            conn['src'][prefix + 'auth'] = origin(auth_entry[1], auth_entry[2])
+            first['method'] = auth_entry[0].strip().lower()
+            conn['src'][prefix + 'auth'] = conn['src'][prefix + 'method'] = origin(auth_entry[1], auth_entry[2])
         else:
-            first['auth'] = 'pubkey'  # Libreswan's default authby=rsasig,ecdsa
+            first['auth'] = 'pubkey'
+            first['method'] = 'rsasig'  # Libreswan's default authby
         id_entry = keys.get('id')
         if id_entry is not None and id_entry[0]:
-            first['id'] = id_entry[0]
-            conn['src'][prefix + 'id'] = origin(id_entry[1], id_entry[2])
+            first['id'] = normalize_identity(id_entry[0])
+            first['id_type'] = 'fromcert' if id_entry[0] == '%fromcert' else identity_type(id_entry[0])
+            conn['src'][prefix + 'id'] = conn['src'][prefix + 'id_type'] = origin(id_entry[1], id_entry[2])
         elif host is not None and _looks_like_ip(host[0]):
             first['id'] = host[0]  # Libreswan's default ID is the end's IP address
-        if first['id'] == '%fromcert':
-            first['id_type'] = 'fromcert'
-        else:
-            first['id_type'] = identity_type(first['id'])
-        for key, target in (('cert', 'certs'), ('ca', 'cacerts')):
-            entry = keys.get(key)
-            if entry is not None and entry[0]:
-                first[target] = [entry[0]]
-                conn['src'][prefix + target] = origin(entry[1], entry[2])
+            first['id_type'] = identity_type(host[0])
+        elif side == 'remote':
+            first['id'], first['id_type'] = '%any', 'any'
+        cert = keys.get('cert')
+        if cert is not None and cert[0]:
+            first['certs'] = [cert[0]]  # an NSS nickname, not a path
+            conn['src'][prefix + 'certs'] = origin(cert[1], cert[2])
+        ca = keys.get('ca')
+        if ca is not None and ca[0] and ca[0] not in ('%same', '%any'):
+            first['ca'] = ca[0]
+            conn['src'][prefix + 'ca'] = origin(ca[1], ca[2])
         rounds = [first]
         xauth = keys.get('xauthclient')
         if xauth is not None and parse_bool(xauth[0]):
             second = new_auth_round(2, 'xauth')
+            second['method'] = 'xauth'
             user = keys.get('username') or keys.get('xauthusername')
             if user is not None:
                 second['id'] = user[0]

@@ -276,6 +276,7 @@ class _RacoonParser:
         conn['dpd_delay'] = 0
         local = new_auth_round(1)
         remote = new_auth_round(1)
+        local['method'] = remote['method'] = None
         proposals = []
         written = []
         ph1id = None
@@ -299,6 +300,7 @@ class _RacoonParser:
                 if len(values) >= 2:
                     target['id'] = values[1]
                     target['id_type'] = ID_TYPES.get(values[0]) or identity_type(values[1])
+                    conn['src']['%s_auth.0.id_type' % side] = at
                 else:
                     target['id_type'] = 'ipv4' if values[0] == 'address' else ID_TYPES.get(values[0])
                 conn['src']['%s_auth.0.id' % side] = at
@@ -332,12 +334,20 @@ class _RacoonParser:
                     conn['src']['rekey_time'] = at
             elif keyword == 'ph1id' and values:
                 ph1id = values[0]
+        if remote['id'] is None and remote['id_type'] is None:
+            remote['id'], remote['id_type'] = '%any', 'any'  # without peers_identifier any peer ID is accepted
         if methods:
             method, at = methods[0]
             first, second = AUTH_METHODS.get(method, (None, None))
             local['auth'] = remote['auth'] = first
-            conn['src']['local_auth.0.auth'] = conn['src']['remote_auth.0.auth'] = at
-            conn['local_auth'] = [local] + ([new_auth_round(2, second)] if second else [])
+            local['method'] = remote['method'] = method
+            for key in ('local_auth.0.auth', 'remote_auth.0.auth', 'local_auth.0.method', 'remote_auth.0.method'):
+                conn['src'][key] = at
+            extra = []
+            if second:
+                extra = [new_auth_round(2, second)]
+                extra[0]['method'] = method
+            conn['local_auth'] = [local] + extra
         else:
             conn['local_auth'] = [local]
         conn['remote_auth'] = [remote]

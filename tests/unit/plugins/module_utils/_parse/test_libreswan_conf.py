@@ -78,9 +78,9 @@ def test_psk_gateway_connection():
         'libreswan', 'libreswan-ipsec.conf', '/etc/ipsec.d/gateways.conf', 9)
     assert conn['ike_version'] == 2
     assert conn['local_addrs'] == ['198.51.100.30'] and conn['remote_addrs'] == ['198.51.100.40']
-    assert conn['local_auth'] == [{'auth': 'psk', 'id': '@west.lab', 'id_type': 'fqdn', 'certs': [], 'cacerts': [],
-                                   'round': 1}]
-    assert conn['remote_auth'][0]['id'] == '@east.lab'
+    assert conn['local_auth'] == [{'auth': 'psk', 'method': 'secret', 'id': 'west.lab', 'id_type': 'fqdn',
+                                   'certs': [], 'cacerts': [], 'round': 1}]
+    assert conn['remote_auth'][0]['id'] == 'east.lab'  # as pluto compares it: without the '@'
     assert conn['src']['local_auth.0.auth'] == '/etc/ipsec.d/gateways.conf:17'
     assert conn['src']['local_addrs'] == '/etc/ipsec.d/gateways.conf:10'
     assert conn['auto'] == 'start'
@@ -132,7 +132,8 @@ def test_cert_connection_with_subnet_lists():
     assert conn['local_auth'][0]['auth'] == 'pubkey'
     assert conn['remote_auth'][0]['id'] == 'CN=east.lab, O=Lab'
     assert conn['remote_auth'][0]['id_type'] == 'dn'
-    assert conn['remote_auth'][0]['cacerts'] == ['%same']
+    assert 'ca' not in conn['remote_auth'][0]  # rightca=%same names no CA
+    assert conn['local_auth'][0]['method'] == 'rsa-sha2,ecdsa-sha2'
     assert conn['auto'] == 'route'
     assert [(c['name'], c['local_ts'], c['remote_ts']) for c in conn['children']] == [
         ('west-east-cert/1x1', ['198.51.100.128/27'], ['198.51.100.192/27']),
@@ -171,7 +172,7 @@ def test_orientation_from_local_addresses():
     east = by_name(parse(files, local_addresses=['198.51.100.40', 'fe80::1']))['west-east']
     assert east['orientation'] == 'right'
     assert east['local_addrs'] == ['198.51.100.40'] and east['remote_addrs'] == ['198.51.100.30']
-    assert east['local_auth'][0]['id'] == '@east.lab'
+    assert east['local_auth'][0]['id'] == 'east.lab'
     assert east['children'][0]['local_ts'] == ['198.51.100.192/26']
     assert east['src']['local_addrs'] == '/etc/ipsec.d/gateways.conf:14'
     west = by_name(parse(files))['west-east']
@@ -192,6 +193,9 @@ def test_default_id_is_the_ip_address_and_default_auth_is_pubkey():
     assert 'local_auth.0.id' not in conn['src']
     assert conn['local_auth'][0]['auth'] == 'pubkey'
     assert conn['auto'] == 'ignore'
+    wildcard = parse(conf('conn b\n\tleft=192.0.2.1\n\tright=%any\n\trightca="CN=Lab CA"\n'))['connections'][0]
+    assert (wildcard['remote_auth'][0]['id'], wildcard['remote_auth'][0]['id_type']) == ('%any', 'any')
+    assert wildcard['remote_auth'][0]['ca'] == 'CN=Lab CA'
 
 
 @pytest.mark.parametrize('version, ike_version, rekey', [

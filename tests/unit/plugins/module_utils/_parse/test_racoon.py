@@ -49,8 +49,8 @@ def test_site_to_site_remote():
     conn = lab()['connections'][0]
     assert (conn['file'], conn['line']) == (CONF, 20)
     assert conn['local_addrs'] == ['198.51.100.50'] and conn['remote_addrs'] == ['198.51.100.60']
-    assert conn['local_auth'] == [{'auth': 'psk', 'id': 'r1.lab', 'id_type': 'fqdn', 'certs': [], 'cacerts': [],
-                                   'round': 1}]
+    assert conn['local_auth'] == [{'auth': 'psk', 'method': 'pre_shared_key', 'id': 'r1.lab', 'id_type': 'fqdn',
+                                   'certs': [], 'cacerts': [], 'round': 1}]
     assert conn['remote_auth'][0]['id'] == 'r2.lab'
     assert conn['src']['local_auth.0.auth'] == CONF + ':26'
     assert conn['ike_proposals'] == {
@@ -87,6 +87,7 @@ def test_sainfo_children():
 def test_anonymous_roadwarrior_with_certificate_and_xauth():
     conn = lab()['connections'][1]
     assert conn['remote_addrs'] == ['%any']
+    assert (conn['remote_auth'][0]['id'], conn['remote_auth'][0]['id_type']) == ('%any', 'any')
     assert conn['auto'] == 'add'
     assert conn['local_auth'][0]['auth'] == 'pubkey'
     assert conn['local_auth'][0]['id_type'] == 'dn'
