@@ -28,9 +28,10 @@ AEAD_PREFIXES = ('AES_GCM_', 'AES_CCM_', 'CAMELLIA_CCM_', 'CHACHA20_POLY1305', '
 # strongSwan keywords (proposal_keywords_static.txt semantics).
 # ---------------------------------------------------------------------------
 
+# A mode suffix needs the key size (aes256gcm16, not aesgcm16); without an ICV size GCM/CCM mean 16 octets.
 _SWAN_CIPHER = re.compile(
-    r'^(aes|camellia)(128|192|256)?(?:(ctr)|(ccm|gcm)(8|12|16|64|96|128)|(gmac))?$')
-_ICV_OCTETS = {'8': 8, '64': 8, '12': 12, '96': 12, '16': 16, '128': 16}
+    r'^(aes|camellia)(?:(128|192|256)(?:(ctr)|(ccm|gcm)(8|12|16|64|96|128)?|(gmac))?)?$')
+_ICV_OCTETS = {'8': 8, '64': 8, '12': 12, '96': 12, '16': 16, '128': 16, None: 16}
 
 STRONGSWAN_ENCR = {
     'null': 'NULL',
@@ -42,6 +43,14 @@ STRONGSWAN_ENCR = {
     'blowfish192': 'BLOWFISH_CBC_192',
     'blowfish256': 'BLOWFISH_CBC_256',
     'chacha20poly1305': 'CHACHA20_POLY1305',
+    'serpent': 'SERPENT_CBC_128',
+    'serpent128': 'SERPENT_CBC_128',
+    'serpent192': 'SERPENT_CBC_192',
+    'serpent256': 'SERPENT_CBC_256',
+    'twofish': 'TWOFISH_CBC_128',
+    'twofish128': 'TWOFISH_CBC_128',
+    'twofish192': 'TWOFISH_CBC_192',
+    'twofish256': 'TWOFISH_CBC_256',
 }
 
 STRONGSWAN_INTEG = {
@@ -103,6 +112,8 @@ STRONGSWAN_KE = {
     'mlkem768': 'ML_KEM_768',
     'mlkem1024': 'ML_KEM_1024',
     'none': None,
+    'modpnone': None,
+    'modpnull': 'MODP_NULL',
 }
 
 STRONGSWAN_ESN = {'esn': 'EXT_SEQ', 'noesn': 'NO_EXT_SEQ'}
@@ -152,7 +163,7 @@ def strongswan_keyword(word):
         if ctr:
             return ENCR, ['%s_CTR_%s' % (base, bits)]
         if aead:
-            if aead == 'gcm' and family != 'aes':
+            if family != 'aes' and (aead == 'gcm' or icv is None):
                 return None, None
             return ENCR, ['%s_%s_%d_%s' % (base, aead.upper(), _ICV_OCTETS[icv], bits)]
         return ENCR, ['%s_CBC_%s' % (base, bits)]

@@ -111,20 +111,19 @@ def default_proposals(family, kind, version=None, plugins=None, explicit_default
 
     family: 'strongswan' or 'libreswan'; kind: 'ike', 'esp' or 'ah'.
     version: the daemon version string (strongSwan 5.9/6.x, Libreswan 4.x/5.x).
-    plugins: strongSwan's loaded plugin names; None means no filtering (standard set).
+    plugins: strongSwan's loaded plugin names; None means no filtering (standard set). They filter the
+    IKE defaults only: strongSwan's ESP and AH defaults are fixed lists (the kernel does ESP).
     explicit_default: strongSwan's ``default`` keyword, which orders ESP classic first.
     """
     if family == 'strongswan':
         if kind == 'ike':
-            proposals = [STRONGSWAN_IKE_CLASSIC, STRONGSWAN_IKE_AEAD]
-        elif kind == 'esp':
+            # Only IKE defaults depend on the plugins; ESP/AH defaults are fixed lists for the kernel.
+            return _filter_by_plugins(copy.deepcopy([STRONGSWAN_IKE_CLASSIC, STRONGSWAN_IKE_AEAD]), kind, plugins)
+        if kind == 'esp':
             if explicit_default:
-                proposals = [STRONGSWAN_ESP_CLASSIC, STRONGSWAN_ESP_AEAD]
-            else:
-                proposals = [STRONGSWAN_ESP_AEAD, STRONGSWAN_ESP_CLASSIC]
-        else:
-            proposals = [STRONGSWAN_AH]
-        return _filter_by_plugins(copy.deepcopy(proposals), kind, plugins)
+                return copy.deepcopy([STRONGSWAN_ESP_CLASSIC, STRONGSWAN_ESP_AEAD])
+            return copy.deepcopy([STRONGSWAN_ESP_AEAD, STRONGSWAN_ESP_CLASSIC])
+        return copy.deepcopy([STRONGSWAN_AH])
     if family == 'libreswan':
         major = _major(version, DEFAULT_LIBRESWAN_VERSION)
         proposals = []
@@ -171,6 +170,11 @@ def _strongswan_one(text, kind):
         if transform is None:
             errors.append("unknown algorithm keyword '%s' in %s proposal '%s'" % (word, kind, text))
             continue
+        if kind == 'ah' and transform == ENCR:
+            # AH keeps AES-GMAC as an integrity algorithm and drops any other cipher.
+            _add(proposal, INTEG, [name.replace('NULL_AUTH_AES_GMAC_', 'AES_') + '_GMAC'
+                                   for name in names if name.startswith('NULL_AUTH_AES_GMAC_')])
+            continue
         if transform not in proposal:
             if transform == PRF:
                 continue  # strongSwan removes PRFs from ESP/AH proposals
@@ -196,14 +200,15 @@ def _check_strongswan(proposal, kind, text):
         if not proposal[PRF]:
             return None, ["a PRF algorithm is mandatory in IKE proposals ('%s')" % text]
         if not proposal[KE]:
-            return None, ["a key exchange method is mandatory in IKE proposals ('%s')" % text]
+            return None, ["a DH group is mandatory in IKE proposals ('%s')" % text]
     if kind == 'esp' and not encr:
         return None, ["an encryption algorithm is mandatory in ESP proposals ('%s')" % text]
     if aead:
         proposal[INTEG] = []
-    elif not proposal[INTEG]:
-        return None, ["an integrity algorithm is mandatory in %s proposals with classic encryption ('%s')"
-                      % (kind.upper(), text)]
+    elif kind == 'ike' and not proposal[INTEG]:
+        return None, ["an integrity algorithm is mandatory in IKE proposals with classic encryption ('%s')" % text]
+    elif kind == 'ah' and not proposal[INTEG]:
+        return None, ["an integrity algorithm is mandatory in AH proposals ('%s')" % text]
     if kind in ('esp', 'ah') and not proposal[ESN]:
         proposal[ESN] = ['NO_EXT_SEQ']
     return proposal, []

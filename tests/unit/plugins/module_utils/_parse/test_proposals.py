@@ -44,12 +44,19 @@ from ansible_collections.ipsec.doctor.plugins.module_utils._parse.algorithms imp
     ('esn', 'esn', ['EXT_SEQ']),
     ('noesn', 'esn', ['NO_EXT_SEQ']),
     ('AES256', 'encr', ['AES_CBC_256']),
+    ('aes256gcm', 'encr', ['AES_GCM_16_256']),
+    ('aes128ccm', 'encr', ['AES_CCM_16_128']),
+    ('camellia', 'encr', ['CAMELLIA_CBC_128']),
+    ('serpent256', 'encr', ['SERPENT_CBC_256']),
+    ('modpnone', 'ke', []),
+    ('none', 'ke', []),
 ])
 def test_strongswan_keywords(keyword, kind, names):
     assert strongswan_keyword(keyword) == (kind, names)
 
 
-@pytest.mark.parametrize('keyword', ['aes512', 'camellia128gcm16', 'sha3', 'modp9999', 'bogus', ''])
+@pytest.mark.parametrize('keyword', ['aes512', 'aesgcm16', 'aesctr', 'camellia128gcm16', 'camellia128ccm',
+                                     'camellia128gmac', 'sha3', 'modp9999', 'bogus', ''])
 def test_strongswan_unknown_keywords(keyword):
     assert strongswan_keyword(keyword) == (None, None)
 
@@ -80,7 +87,8 @@ def test_strongswan_ike_aead_integrity_becomes_prf():
 
 @pytest.mark.parametrize('text, fragment', [
     ('aes256gcm16-ecp256', 'a PRF algorithm is mandatory'),
-    ('aes256-sha256', 'key exchange method is mandatory'),
+    ('aes256-sha256', 'a DH group is mandatory'),
+    ('aes256-sha256-none', 'a DH group is mandatory'),
     ('sha256-modp2048', 'encryption algorithm is mandatory'),
     ('aes256-prfsha256-modp2048', 'integrity algorithm is mandatory'),
     ('aes256-aes256gcm16-sha256-modp2048', "can't be mixed"),
@@ -109,19 +117,25 @@ def test_strongswan_esp_adds_no_ext_seq_and_keeps_pfs_group():
     assert proposals.ke_methods(result) == ['MODP_2048']
 
 
-def test_strongswan_esp_drops_prf_and_needs_integrity_for_classic():
+def test_strongswan_esp_drops_prf_and_allows_encryption_only():
     result, errors = proposals.parse_strongswan('aes128-sha256-prfsha256', 'esp')
     assert errors == []
     assert 'prf' not in result[0]
     result, errors = proposals.parse_strongswan('aes128-modp2048', 'esp')
-    assert result == []
-    assert 'integrity algorithm is mandatory' in errors[0]
+    assert errors == []
+    assert result == [{'encr': ['AES_CBC_128'], 'integ': [], 'ke': ['MODP_2048'], 'esn': ['NO_EXT_SEQ']}]
 
 
 def test_strongswan_ah_proposal():
     result, errors = proposals.parse_strongswan('sha256-modp3072', 'ah')
     assert errors == []
     assert result == [{'integ': ['HMAC_SHA2_256_128'], 'ke': ['MODP_3072'], 'esn': ['NO_EXT_SEQ']}]
+    result, errors = proposals.parse_strongswan('aes256gmac-aes128', 'ah')
+    assert errors == []
+    assert result == [{'integ': ['AES_256_GMAC'], 'ke': [], 'esn': ['NO_EXT_SEQ']}]
+    result, errors = proposals.parse_strongswan('aes128-modp2048', 'ah')
+    assert result == []
+    assert 'integrity algorithm is mandatory in AH' in errors[0]
 
 
 def test_strongswan_additional_key_exchanges():
@@ -194,7 +208,9 @@ def test_defaults_filtered_by_loaded_plugins():
                     'integ': ['HMAC_SHA2_256_128', 'HMAC_SHA2_384_192', 'HMAC_SHA2_512_256'],
                     'prf': ['PRF_HMAC_SHA2_256', 'PRF_HMAC_SHA2_384', 'PRF_HMAC_SHA2_512'],
                     'ke': ['MODP_3072', 'MODP_4096', 'MODP_6144', 'MODP_8192', 'MODP_2048']}]
-    esp = proposals.default_proposals('strongswan', 'esp', '5.9.8', plugins + ['gcm'])
+    # ESP defaults are fixed lists for the kernel, whatever the plugins.
+    esp = proposals.default_proposals('strongswan', 'esp', '5.9.8', plugins)
+    assert esp == proposals.default_proposals('strongswan', 'esp')
     assert [proposal['encr'][0] for proposal in esp] == ['AES_GCM_16_128', 'AES_CBC_128']
     with_openssl = proposals.default_proposals('strongswan', 'ike', '5.9.8', ['openssl', 'random', 'nonce'])
     assert 'ECP_256' in with_openssl[0]['ke']

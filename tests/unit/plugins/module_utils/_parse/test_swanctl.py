@@ -171,7 +171,8 @@ def test_context_plugins_filter_defaults():
     conn = parsed['connections'][0]
     assert len(conn['ike_proposals']['effective']) == 1
     assert 'ECP_256' not in conn['ike_proposals']['effective'][0]['ke']
-    assert [p['encr'][0] for p in conn['children'][0]['esp_proposals']['effective']] == ['AES_CBC_128']
+    assert [p['encr'][0] for p in conn['children'][0]['esp_proposals']['effective']] == ['AES_GCM_16_128',
+                                                                                         'AES_CBC_128']
 
 
 def test_secrets_are_digested_never_stored():
@@ -233,8 +234,8 @@ def test_broken_config_gives_located_errors():
         ('swanctl.conf', 6, "unknown algorithm keyword 'bogus42' in ike proposal 'aes256-sha256-ecp256-bogus42'"),
         ('swanctl.conf', 11, "unknown authentication method 'carrier-pigeon' in remote of connection 'ok'"),
         ('swanctl.conf', 13, "unknown option 'unknown_option' in connection 'ok' (swanctl discards the connection)"),
-        ('swanctl.conf', 16, "an integrity algorithm is mandatory in ESP proposals with classic encryption "
-                             "('aes256-modp2048')"),
+        ('swanctl.conf', 16, "AEAD and classic encryption algorithms can't be mixed in esp proposal "
+                             "'aes256gcm16-aes256-modp2048'"),
         ('swanctl.conf', 17, "invalid duration 'soon' for rekey_time"),
         ('swanctl.conf', 21, "expected '=' or '{' after 'stray'"),
         ('swanctl.conf', 22, "missing '}' for section 'dangling'"),
