@@ -639,7 +639,7 @@ def _choose_local_end(conn_ends, local_addresses):
     """Return 'left' or 'right': the end whose host is one of local_addresses, as pluto decides."""
     if not local_addresses:
         return 'left'
-    addresses = set(str(address).split('/')[0] for address in local_addresses)
+    addresses = set(str(address).split('/', 1)[0] for address in local_addresses)
     left = conn_ends['left'].get('')
     right = conn_ends['right'].get('')
     if left is not None and left[0] in addresses:
