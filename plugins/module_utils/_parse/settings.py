@@ -5,12 +5,16 @@
 
 """The strongswan.conf settings grammar, shared by strongswan.conf and swanctl.conf.
 
-Grammar (strongswan.conf(5)): ``name { ... }`` sections, ``name : ref[, ref]* { ... }``
-sections that inherit from other sections (refs are full dotted paths from the top),
-``key = value`` lines (an unquoted value ends at a newline, ``#`` or ``}``; a quoted
-value may hold anything and span lines), ``#`` comments and ``include <glob>``
-(relative to the including file; the included settings land in the section that
-holds the include). A later definition extends a section and replaces a value.
+Grammar (strongswan.conf(5) and strongSwan's settings lexer and parser): ``name { ... }``
+sections, ``name : ref[, ref]* { ... }`` sections that inherit from other sections (refs
+are full dotted paths from the top; the header stays on one line), ``key = value`` lines
+(a value ends at a newline, ``#`` or ``}``; quoted parts may hold anything and span
+lines), ``#`` comments and ``include <glob>`` (relative to the including file; the
+included settings land in the section that holds the include). A later definition
+extends a section and replaces a value.
+
+strongSwan stops at the first syntax error and loads nothing from the file; this parser
+goes on after an error so that one run reports every problem with its place.
 
 The result tree maps a section name to a dict with ``__src__`` ("file:line" of its
 first definition) and, when it references other sections, ``__refs__``; keys map to
@@ -43,10 +47,12 @@ _TOKEN = re.compile(r'''
   | (?P<punct>[{}:,=])
   | (?P<name>[^\s#{}=,:"]+)
 ''', re.VERBOSE)
-_UNQUOTED_VALUE = re.compile(r'[^\n#}]*')
-_INCLUDE_REST = re.compile(r'[^\n#]*')
+_VALUE_PART = re.compile(r'[^#}"\r\n\t ]+')
+_INCLUDE_PART = re.compile(r'[^"\\#}\r\n\t ]+')
+_STRING_PART = re.compile(r'[^\\\r"]+')
 _GLOB_CHARS = re.compile(r'[*?\[]')
-_ESCAPES = {'n': '\n', 't': '\t', 'r': '\r', '"': '"', '\\': '\\'}
+_ANY_CHAR = re.compile(r'.', re.DOTALL)
+_ESCAPES = {'n': '\n', 'r': '\r', 't': '\t'}
 
 
 def is_section(node):
@@ -54,13 +60,14 @@ def is_section(node):
     return isinstance(node, dict) and SRC in node
 
 
-def _unquote(token):
-    body = token[1:-1] if len(token) >= 2 and token.endswith('"') else token[1:]
-    return re.sub(r'\\(.)', lambda m: _ESCAPES.get(m.group(1), '\\' + m.group(1)), body, flags=re.DOTALL)
-
-
 class _Lexer:
-    """Tokens of one file, with line numbers; values are read on demand after '='."""
+    """Tokens of one file, with line numbers; values and include patterns are read on demand.
+
+    Follows strongSwan's settings lexer: a value is a sequence of unquoted words and
+    quoted strings joined by single spaces, ending at a newline, '#' or '}'; quoted
+    strings know the escapes \\n, \\r, \\t, a backslash before a line end joins lines,
+    and a backslash before any other character stands for that character.
+    """
 
     def __init__(self, text):
         self.text = text
@@ -73,7 +80,7 @@ class _Lexer:
             match = _TOKEN.match(text, self.pos)
             if match is None:
                 # Only a lone '"' can fail all alternatives; take it as an unterminated string.
-                match = re.compile(r'.', re.DOTALL).match(text, self.pos)
+                match = _ANY_CHAR.match(text, self.pos)
                 self.pos = match.end()
                 return ('bad', match.group(0), self.line)
             kind = match.lastgroup
@@ -94,37 +101,95 @@ class _Lexer:
         """Return the next token (kind, text, line)."""
         return self._scan()
 
-    def next_significant(self):
-        """Return the next token that is not a newline."""
-        token = self.next()
-        while token[0] == 'nl':
-            token = self.next()
-        return token
-
-    def read_value(self):
-        """Read a value after '=': a quoted string or the rest of the line up to '#' or '}'."""
+    def _skip_blanks(self):
         text = self.text
         while self.pos < len(text) and text[self.pos] in ' \t\r':
             self.pos += 1
-        if self.pos < len(text) and text[self.pos] == '"':
-            token = self._scan()
-            if not token[1].endswith('"') or len(token[1]) < 2:
-                return None, 'unterminated quoted value'
-            return _unquote(token[1]), None
-        match = _UNQUOTED_VALUE.match(text, self.pos)
-        self.pos = match.end()
-        return match.group(0).strip(), None
+
+    def _read_string(self):
+        """Read a quoted string starting at the opening quote; return its text or None if unterminated."""
+        text = self.text
+        self.pos += 1
+        parts = []
+        while self.pos < len(text):
+            char = text[self.pos]
+            if char == '"':
+                self.pos += 1
+                return ''.join(parts)
+            if char == '\r':
+                self.pos += 1
+            elif char == '\\':
+                following = text[self.pos + 1:self.pos + 3]
+                if following[:1] == '\n' or following == '\r\n':
+                    self.pos += 1 + (2 if following == '\r\n' else 1)
+                    self.line += 1
+                elif following:
+                    parts.append(_ESCAPES.get(following[0], following[0]))
+                    self.pos += 2
+                else:
+                    self.pos += 1
+                    return None
+            else:
+                match = _STRING_PART.match(text, self.pos)
+                parts.append(match.group(0))
+                self.line += match.group(0).count('\n')
+                self.pos = match.end()
+        return None
+
+    def read_value(self):
+        """Read a value after '='; return (value, problem)."""
+        text = self.text
+        parts = []
+        while True:
+            self._skip_blanks()
+            if self.pos >= len(text) or text[self.pos] in '\n#}':
+                return ' '.join(parts), None
+            if text[self.pos] == '"':
+                string = self._read_string()
+                if string is None:
+                    return None, 'unterminated quoted value'
+                parts.append(string)
+            else:
+                match = _VALUE_PART.match(text, self.pos)
+                parts.append(match.group(0))
+                self.pos = match.end()
 
     def at_include_argument(self):
-        """Return True when the raw text after 'include' is a file name (not '=', '{' or ':')."""
-        rest = self.text[self.pos:self.pos + 256].lstrip(' \t\r')
-        return bool(rest) and rest[0] not in '={:\n#'
+        """Return True when 'include' is followed by blanks and something other than '='."""
+        text = self.text
+        if self.pos >= len(text) or text[self.pos] not in ' \t':
+            return False
+        rest = text[self.pos:self.pos + 256].lstrip(' \t\r')
+        return not rest.startswith('=')
 
-    def read_rest_of_line(self):
-        """Read the rest of the line (for include), without the comment."""
-        match = _INCLUDE_REST.match(self.text, self.pos)
-        self.pos = match.end()
-        return match.group(0).strip()
+    def read_include_pattern(self):
+        """Read an include pattern: a quoted string, or characters up to a blank, '#' or '}' (escapable)."""
+        text = self.text
+        self._skip_blanks()
+        if self.pos < len(text) and text[self.pos] == '"':
+            return self._read_string() or ''
+        parts = []
+        while self.pos < len(text):
+            char = text[self.pos]
+            if char in '#}\n\t ':
+                break
+            if char == '\r':
+                self.pos += 1
+            elif char == '\\':
+                following = text[self.pos + 1:self.pos + 2]
+                if following and following in '"#} ':
+                    parts.append(following)
+                    self.pos += 2
+                else:
+                    parts.append(char)
+                    self.pos += 1
+            elif char == '"':
+                break
+            else:
+                match = _INCLUDE_PART.match(text, self.pos)
+                parts.append(match.group(0))
+                self.pos = match.end()
+        return ''.join(parts)
 
     def skip_line(self):
         """Skip to the end of the current line (error recovery)."""
@@ -170,9 +235,7 @@ class SettingsParser:
         self._parse_body(_Lexer(text), path, section, list(stack) + [path], None)
 
     def _include(self, lexer, file, line, section, stack):
-        pattern = lexer.read_rest_of_line()
-        if len(pattern) >= 2 and pattern[0] == pattern[-1] == '"':
-            pattern = pattern[1:-1]
+        pattern = lexer.read_include_pattern()
         if not pattern:
             self.error(file, line, 'include without a file name')
             return
@@ -208,7 +271,7 @@ class SettingsParser:
         if name == 'include' and lexer.at_include_argument():
             self._include(lexer, file, line, section, stack)
             return
-        token = lexer.next_significant()
+        token = lexer.next()
         if token[0] == 'punct' and token[1] == '=':
             value, problem = lexer.read_value()
             if problem:
@@ -235,14 +298,14 @@ class SettingsParser:
     def _references(self, lexer, file, line, name):
         refs = []
         while True:
-            token = lexer.next_significant()
+            token = lexer.next()
             if token[0] != 'name':
                 self.error(file, line, "expected a section reference after ':' in '%s'" % name)
                 if token[0] != 'nl':
                     lexer.skip_line()
                 return None, token
             refs.append(token[1])
-            token = lexer.next_significant()
+            token = lexer.next()
             if not (token[0] == 'punct' and token[1] == ','):
                 return refs, token
 

@@ -114,11 +114,35 @@ def test_values():
     assert get_entry(tree, 'after')['src'] == '/etc/test.conf:8'
 
 
-def test_section_header_may_span_lines():
-    parsed = parse_text('conn\n{\n  a = 1\n}\nref : conn,\n  other\n{\n}\nother {\n}\n')
+def test_section_header_must_be_on_one_line():
+    # strongSwan's grammar has no newline between a name and '{' (or inside a reference list).
+    parsed = parse_text('conn\n{\n  a = 1\n}\nref : conn,\n  other {\n}\nok : conn, other {\n}\nother {\n}\n')
+    errors = [(error['line'], error['message']) for error in parsed['errors']]
+    assert (1, "expected '=' or '{' after 'conn'") in errors
+    assert (5, "expected a section reference after ':' in 'ref'") in errors
+    assert get_section(parsed['tree'], 'ok')['__refs__'] == ['conn', 'other']
+
+
+def test_value_words_are_joined_by_single_spaces():
+    parsed = parse_text('a = one   two\t three\nb = pre "quoted  part" post\nc = "joined \\\nline" \n'
+                        'd = "\\q\\\\\\t"\n')
     assert parsed['errors'] == []
-    assert get_section(parsed['tree'], 'ref')['__refs__'] == ['conn', 'other']
-    assert value(parsed['tree'], 'ref.a') == '1'
+    tree = parsed['tree']
+    assert value(tree, 'a') == 'one two three'
+    assert value(tree, 'b') == 'pre quoted  part post'
+    assert value(tree, 'c') == 'joined line'
+    assert get_entry(tree, 'd') == {'value': 'q\\\t', 'src': '/etc/test.conf:5'}
+
+
+def test_include_pattern_ends_at_blank_brace_or_comment():
+    parsed = parse_text('plugins { include inc/*.conf }\nafter { include "inc/x y.conf"# comment\n}\n',
+                        {'/etc/inc/a.conf': 'a { load = yes }\n', '/etc/inc/x y.conf': 'quoted = 1\n'})
+    assert parsed['errors'] == []
+    assert value(parsed['tree'], 'plugins.a.load') == 'yes'
+    assert value(parsed['tree'], 'after.quoted') == '1'
+    parsed = parse_text('include = not an include\n')
+    assert parsed['errors'] == []
+    assert value(parsed['tree'], 'include') == 'not an include'
 
 
 def test_reference_precedence_own_then_first_reference():
