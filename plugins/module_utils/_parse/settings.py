@@ -7,7 +7,7 @@
 
 Grammar (strongswan.conf(5) and strongSwan's settings lexer and parser): ``name { ... }``
 sections, ``name : ref[, ref]* { ... }`` sections that inherit from other sections (refs
-are full dotted paths from the top; the header stays on one line), ``key = value`` lines
+are full dotted paths from the top), ``key = value`` lines
 (a value ends at a newline, ``#`` or ``}``; quoted parts may hold anything and span
 lines), ``#`` comments and ``include <glob>`` (relative to the including file; the
 included settings land in the section that holds the include). A later definition
@@ -100,6 +100,13 @@ class _Lexer:
     def next(self):
         """Return the next token (kind, text, line)."""
         return self._scan()
+
+    def next_significant(self):
+        """Return the next token that is not a newline (strongSwan's lexer eats them between tokens)."""
+        token = self._scan()
+        while token[0] == 'nl':
+            token = self._scan()
+        return token
 
     def _skip_blanks(self):
         text = self.text
@@ -271,7 +278,10 @@ class SettingsParser:
         if name == 'include' and lexer.at_include_argument():
             self._include(lexer, file, line, section, stack)
             return
-        token = lexer.next()
+        if '.' in name:
+            self.error(file, line, "name '%s' contains '.', which strongSwan 5.7 and later reject" % name,
+                       severity='warning')
+        token = lexer.next_significant()
         if token[0] == 'punct' and token[1] == '=':
             value, problem = lexer.read_value()
             if problem:
@@ -298,14 +308,14 @@ class SettingsParser:
     def _references(self, lexer, file, line, name):
         refs = []
         while True:
-            token = lexer.next()
+            token = lexer.next_significant()
             if token[0] != 'name':
                 self.error(file, line, "expected a section reference after ':' in '%s'" % name)
                 if token[0] != 'nl':
                     lexer.skip_line()
                 return None, token
             refs.append(token[1])
-            token = lexer.next()
+            token = lexer.next_significant()
             if not (token[0] == 'punct' and token[1] == ','):
                 return refs, token
 
