@@ -78,6 +78,13 @@ _AUTH_SECTION = re.compile(r'^(local|remote)(.*)$')
 _DURATION_KEYS = ('rekey_time', 'reauth_time', 'over_time', 'dpd_delay', 'dpd_timeout')
 
 
+def _set_keys(section):
+    """Yield the keys of a section that have a value; ``key =`` leaves a setting unset in strongSwan."""
+    for key, entry in iter_keys(section):
+        if entry['value'] != '':
+            yield key, entry
+
+
 def _split_src(src):
     file, _sep, line = (src or ':0').rpartition(':')
     return file, int(line) if line.isdigit() else 0
@@ -124,7 +131,7 @@ class _SwanctlMapper:
             'mobike': True,
             'unique': 'no',
         })
-        for key, entry in iter_keys(node):
+        for key, entry in _set_keys(node):
             self._connection_key(conn, key, entry)
         if conn['ike_proposals']['written'] is None:
             conn['ike_proposals'] = expand_strongswan(None, 'ike', self.version, self.plugins)[0]
@@ -210,7 +217,7 @@ class _SwanctlMapper:
                 conn['remote_auth'][index]['id_type'] = 'any'
             conn['%s_auth' % side][index]['method'] = 'pubkey'
             conn['%s_auth' % side][index]['auth'] = 'pubkey'
-            for key, entry in iter_keys(sub):
+            for key, entry in _set_keys(sub):
                 self._auth_key(conn, side, index, sub_name, key, entry)
             for nested, nested_node in iter_sections(sub):
                 if not (nested.startswith('cert') or nested.startswith('cacert')):
@@ -255,7 +262,7 @@ class _SwanctlMapper:
             'dpd_action': 'clear',
             'close_action': 'none',
         })
-        for key, entry in iter_keys(node):
+        for key, entry in _set_keys(node):
             self._child_key(child, key, entry, conn)
         if child['esp_proposals']['written'] is None:
             child['esp_proposals'] = expand_strongswan(None, 'esp', self.version, self.plugins)[0]
@@ -313,7 +320,7 @@ class _SwanctlMapper:
         ids = []
         digest = None
         secret_entry = None
-        for key, entry in iter_keys(node):
+        for key, entry in _set_keys(node):
             if key.startswith('id'):
                 ids.append(normalize_identity(entry['value']))
             elif key == 'secret':
@@ -336,7 +343,7 @@ def _pools(section):
     if not is_section(section):
         return pools
     for name, node in iter_sections(section):
-        values = dict((key, entry['value']) for key, entry in iter_keys(node))
+        values = dict((key, entry['value']) for key, entry in _set_keys(node))
         pools.append({'name': name, 'addrs': split_list(values.get('addrs')),
                       'dns': split_list(values.get('dns')), 'src': node[SRC]})
     return pools
@@ -347,7 +354,7 @@ def _authorities(section, mapper):
     if not is_section(section):
         return authorities
     for name, node in iter_sections(section):
-        values = dict((key, entry['value']) for key, entry in iter_keys(node))
+        values = dict((key, entry['value']) for key, entry in _set_keys(node))
         cacert = values.get('cacert')
         path = mapper.credential_path('x509ca', cacert.strip()) if cacert else None
         if path:

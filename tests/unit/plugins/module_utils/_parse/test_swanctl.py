@@ -285,3 +285,14 @@ def test_thousand_connections_parse_quickly():
     print('parse_swanctl: 1000 connections (%d lines) in %.3f s' % (text.count('\n'), elapsed))
     assert len(parsed['connections']) == 1000
     assert parsed['errors'] == []
+
+
+def test_empty_value_leaves_the_setting_unset():
+    text = ('connections { c {\n local_addrs =\n proposals =\n remote { id = }\n'
+            ' children { net { esp_proposals = \n local_ts = } }\n} }\n')
+    conn = parse_swanctl(PATH, MemoryReader({PATH: text}))['connections'][0]
+    assert conn['local_addrs'] == ['%any']
+    assert conn['ike_proposals']['written'] is None
+    assert conn['remote_auth'][0]['id'] == '%any'
+    assert conn['children'][0]['local_ts'] == ['dynamic']
+    assert conn['src'] == {}
