@@ -133,11 +133,13 @@ SIGNATURES = (
     Signature(_SS, 'no_shared_key', r"no shared key found for '[^']*' - '[^']*'"),
     Signature(_SS, 'no_matching_peer_config', r'no matching peer config found'),
     Signature(_SS, 'peer_config_lookup', r'looking for peer configs matching '),
-    Signature(_SS, 'constraint_id_mismatch', r"constraint check failed: identity '[^']*' required"),
+    Signature(_SS, 'constraint_id_mismatch', r"constraint check failed: (?:\S+ )?identity '[^']*' required"),
+    Signature(_SS, 'constraint_ca_mismatch',
+              r"constraint check failed: peer not authenticated (?:by CA|with peer cert) '[^']*'"),
     Signature(_SS, 'no_trusted_public_key', r"no trusted (?:\S+ )?public key found for '[^']*'"),
     Signature(_SS, 'no_issuer_cert', r'no issuer certificate found for '),
     Signature(_SS, 'cert_invalid_validity', r'certificate invalid \(valid from .* to .*\)'),
-    Signature(_SS, 'cert_revoked', r'certificate was revoked'),
+    Signature(_SS, 'cert_revoked', r'certificate (?:was )?revoked'),
     Signature(_SS, 'no_private_key', r"no private key found for '[^']*'"),
     Signature(_SS, 'proposal_unacceptable', r'received proposals unacceptable', 'NO_PROPOSAL_CHOSEN'),
     Signature(_SS, 'proposal_unacceptable', r'no acceptable proposal found', 'NO_PROPOSAL_CHOSEN'),
@@ -157,6 +159,11 @@ SIGNATURES = (
     Signature(_SS, 'config_error', r'invalid value for: .*, config discarded'),
     Signature(_SS, 'config_error', r'(?:parsing|loading) config file .* failed'),
     Signature(_SS, 'config_error', r"invalid config file '"),
+    Signature(_SS, 'config_error', r'loaded \d+ of \d+ connections, \d+ failed to load'),
+    Signature(_SS, 'config_error',
+              r"(?:fatal errors in config|config invalid!|can't reload config file due to errors"
+              r"|# ignored conn '(?P<conn>[^']*)' due to \d+ parsing error|### \d+ parsing errors?)"),
+    Signature(_SS, 'config_error', r"loading critical plugin '[^']*' failed"),
     Signature(_SS, 'ike_established', r'IKE_SA (?P<conn>\S+)\[\d+\] established between'),
     Signature(_SS, 'child_established', r'CHILD_SA \S+\{\d+\} established with SPIs'),
 
@@ -166,11 +173,18 @@ SIGNATURES = (
     Signature(_LS, 'notify_received',
               r'IKE_AUTH response rejected Child SA with (?:v2N_)?(?P<code>[A-Z_]+)'),
     Signature(_LS, 'notify_received',
+              r"(?:IKE_AUTH response contained the (?:CHILD SA )?error notification|CREATE_CHILD_SA failed with "
+              r"error notification) '?(?:v2N_)?(?P<code>[A-Z_]+)"),
+    Signature(_LS, 'notify_received',
               r'[Rr]eceived (?:unauthenticated |encrypted )?(?:v2N_)?(?P<code>%s)\b' % _NOTIFY_FULL),
     Signature(_LS, 'notify_received',
-              r'(?:initiator guessed wrong keying material group|Received unauthenticated INVALID_KE_PAYLOAD)',
+              r'(?:initiator guessed wrong keying material group'
+              r'|(?:Received|Discarding) unauthenticated INVALID_KE_PAYLOAD)',
               'INVALID_KE_PAYLOAD'),
-    Signature(_LS, 'psk_mac_mismatch', r'authentication failed: computed hash does not match'),
+    Signature(_LS, 'psk_mac_mismatch',
+              r'(?:authentication failed: computed hash does not match|authentication failed: PSK AUTH mismatch'
+              r'|probable authentication failure \(mismatch of preshared secrets\?\))'),
+    Signature(_LS, 'constraint_id_mismatch', r"peer ID_\S+ '[^']*' does not match expected '[^']*'"),
     Signature(_LS, 'no_shared_key', r'authentication failed: no PSK found'),
     Signature(_LS, 'no_shared_key', r"[Cc]an't authenticate: no preshared key found"),
     Signature(_LS, 'no_matching_peer_config',
@@ -183,6 +197,9 @@ SIGNATURES = (
               r'|cannot respond to IPsec SA request because no connection is known)', 'TS_UNACCEPTABLE'),
     Signature(_LS, 'notify_sent',
               r'responding to \S+ message \(ID (?P<mid>\d+)\) from \S+ with (?:encrypted |unencrypted )?'
+              r'notification (?:v2N_)?(?P<code>[A-Z_]+)'),
+    Signature(_LS, 'notify_sent',
+              r'responding to \S+ \(\d+\) message \(Message ID (?P<mid>\d+)\) with (?:encrypted |unencrypted )?'
               r'notification (?:v2N_)?(?P<code>[A-Z_]+)'),
     Signature(_LS, 'notify_sent', r'sending (?:unencrypted |encrypted )?notification (?:v2N_)?(?P<code>[A-Z_]+)'),
     Signature(_LS, 'proposal_unacceptable',

@@ -155,6 +155,12 @@ def test_racoon_log():
     ('01[DMN] thread 7 received 11', 'daemon_crash', 'SEGV', None),
     ('12[IKE] <gw|1> CHILD_SA net{1} established with SPIs c1234567_i c7654321_o and TS 10.0.0.0/24 === 10.1.0.0/24',
      'child_established', None, None),
+    ("12[CFG] <gw|1> constraint check failed: peer not authenticated by CA 'CN=Lab CA'", 'constraint_ca_mismatch',
+     None, None),
+    ("12[CFG] <gw|1> certificate revoked: 'CN=a.lab'", 'cert_revoked', None, None),
+    ('12[IKE] <gw|1> received AUTHENTICATION_FAILED notify error, destroying IKE_SA', 'notify_received',
+     'AUTHENTICATION_FAILED', None),
+    ('12[IKE] <gw|1> peer not responding, trying again (2/3)', 'peer_not_responding', None, None),
 ])
 def test_strongswan_signatures(line, kind, code, message_id):
     event = one(line, daemon='strongswan')
@@ -168,6 +174,10 @@ def test_strongswan_signatures(line, kind, code, message_id):
     ('Dec  3 17:00:01 gw-b systemd[1]: strongswan.service: Main process exited, code=killed, status=11/SEGV',
      'daemon_crash', 'SEGV'),
     ('Dec  3 17:00:01 gw-b systemd[1]: ipsec.service: Main process killed by signal ABRT', 'daemon_crash', 'ABRT'),
+    ('Dec  3 17:00:01 gw-b swanctl[900]: loaded 1 of 2 connections, 1 failed to load, 0 unloaded', 'config_error',
+     None),
+    ('Dec  3 17:00:01 gw-b ipsec_starter[77]: # ignored conn \'gw\' due to 1 parsing error', 'config_error', None),
+    ("Dec  3 17:00:01 gw-b charon: 00[LIB] loading critical plugin 'kdf' failed", 'config_error', None),
 ])
 def test_service_level_signatures(line, kind, code):
     event = one(line)
@@ -199,6 +209,20 @@ def test_loading_connection_failure_names_the_connection():
     ('"c" #1: certificate verify failed: SEC_ERROR_UNKNOWN_ISSUER', 'no_issuer_cert', None, None),
     ('"c": failed to add connection: ESP DH algorithm \'modp1024\' is not supported', 'config_error', None, None),
     ('"c" #1: responder established IKE SA; authenticated peer using authby=secret', 'ike_established', None, None),
+    ('"c" #1: authentication failed: PSK AUTH mismatch', 'psk_mac_mismatch', None, None),
+    ('"c" #1: probable authentication failure (mismatch of preshared secrets?): INVALID_HASH_INFORMATION',
+     'psk_mac_mismatch', None, None),
+    ("\"c\" #1: peer ID_DER_ASN1_DN 'CN=other' does not match expected 'CN=east'", 'constraint_id_mismatch',
+     None, None),
+    ('"c" #1: IKE_AUTH response contained the error notification TS_UNACCEPTABLE', 'notify_received',
+     'TS_UNACCEPTABLE', None),
+    ('"c" #3: CREATE_CHILD_SA failed with error notification NO_PROPOSAL_CHOSEN', 'notify_received',
+     'NO_PROPOSAL_CHOSEN', None),
+    ('"c" #1: Discarding unauthenticated INVALID_KE_PAYLOAD response to DH MODP2048; suggested DH ECP_256 is not '
+     'acceptable', 'notify_received', 'INVALID_KE_PAYLOAD', None),
+    ('"c" #1: responding to IKE_SA_INIT (34) message (Message ID 0) with unencrypted notification '
+     'NO_PROPOSAL_CHOSEN', 'notify_sent', 'NO_PROPOSAL_CHOSEN', 0),
+    ('"c" #1: private key for connection not found', 'no_private_key', None, None),
 ])
 def test_libreswan_signatures(line, kind, code, message_id):
     event = one(line, daemon='libreswan')
