@@ -82,10 +82,10 @@ CONN_KEYWORDS = frozenset([
     'iptfs-reorder-window', 'iptfs-init-delay', 'iptfs-drop-time', 'pfsgroup', 'ikev1-natt',
     'xauthusername', 'ipsec-max-lifetime', 'ike-max-lifetime', 'share-lease', 'auth',
     'send-esp-tfc-padding-not-supported', 'reject-simultaneous-ike-auth', 'dpdaction', 'uniqueids',
-    'ikev1', 'ikev2-allow-narrowing', 'vendorid', 'cert', 'nflog', 'keyingtries',
+    'ikev1', 'ikev2-allow-narrowing', 'vendorid', 'cert', 'nflog', 'keyingtries', 'alsoflip', 'x-comment',
 ])
 
-# Keywords that Libreswan 4.x/5.x no longer honour (accepted with a warning).
+# Keywords deprecated in Libreswan 5.x (still read by 4.x; the Fedora crypto policy writes ikev2=insist).
 OBSOLETE_KEYWORDS = frozenset([
     'ikev2', 'forceencaps', 'ike_frag', 'pfsgroup', 'aggrmode', 'dpdaction', 'connaddrfamily',
     'sha2_truncbug', 'remote_peer_type', 'nm_configured',
@@ -264,8 +264,8 @@ class _Reader:
                 self.read(match, stack + [path])
 
 
-def _check_keywords(sections, errors):
-    """Report unknown and obsolete conn keywords once, where they are written."""
+def _check_keywords(sections, errors, version):
+    """Report unknown (and, for 5.x, deprecated) conn keywords once, where they are written."""
     for section in sections:
         if section['kind'] != 'conn':
             continue
@@ -275,8 +275,8 @@ def _check_keywords(sections, errors):
                 continue
             if key not in CONN_KEYWORDS:
                 message = "unknown keyword '%s' (Libreswan refuses to load an unknown keyword)" % key
-            elif key in OBSOLETE_KEYWORDS:
-                message = "obsolete keyword '%s'" % key
+            elif key in OBSOLETE_KEYWORDS and version >= (5, 0):
+                message = "keyword '%s' is deprecated in Libreswan 5" % key
             else:
                 continue
             errors.append({'file': file, 'line': line, 'message': message, 'severity': 'warning'})
@@ -683,7 +683,7 @@ def parse_libreswan_conf(path=DEFAULT_PATH, reader=None, context=None, local_add
                                       % (section['name'], origin(first['file'], first['line']))})
             continue
         conns[section['name']] = section
-    _check_keywords(sections, errors)
+    _check_keywords(sections, errors, version)
     defaults = _merge_defaults(sections, errors)
     connections = []
     cert_refs = []
