@@ -196,11 +196,12 @@ class _SwanctlMapper:
             conn['src'][key] = src
 
     def _auth_rounds(self, conn, side, sections):
+        # vici sorts the rounds by their 'round' value (0 when unset), keeping file order among equals.
         rounds = []
         for position, (sub_name, sub) in enumerate(sections):
             entry = sub.get('round')
-            order = position + 1
-            if isinstance(entry, dict) and not is_section(entry):
+            order = 0
+            if isinstance(entry, dict) and not is_section(entry) and entry['value'] != '':
                 try:
                     order = int(entry['value'].strip())
                 except ValueError:
@@ -209,9 +210,9 @@ class _SwanctlMapper:
         rounds.sort(key=lambda item: (item[0], item[1]))
         if not rounds:
             # vici adds one public key round when a side has no section of its own.
-            rounds.append((1, 0, side, {SRC: conn['src'].get('name') or '%s:%s' % (conn['file'], conn['line'])}))
-        for index, (order, _position, sub_name, sub) in enumerate(rounds):
-            conn['%s_auth' % side].append(new_auth_round(order))
+            rounds.append((0, 0, side, {SRC: '%s:%s' % (conn['file'], conn['line'])}))
+        for index, (_order, _position, sub_name, sub) in enumerate(rounds):
+            conn['%s_auth' % side].append(new_auth_round(index + 1))
             if side == 'remote':
                 conn['remote_auth'][index]['id'] = '%any'
                 conn['remote_auth'][index]['id_type'] = 'any'

@@ -296,3 +296,11 @@ def test_empty_value_leaves_the_setting_unset():
     assert conn['remote_auth'][0]['id'] == '%any'
     assert conn['children'][0]['local_ts'] == ['dynamic']
     assert conn['src'] == {}
+
+
+def test_rounds_sort_by_round_value_with_unset_first():
+    text = ('connections { c {\n remote-b { round = 2\n auth = eap-md5 }\n'
+            ' remote-a { auth = pubkey }\n remote-c { round = 1\n auth = xauth }\n} }\n')
+    conn = parse_swanctl(PATH, MemoryReader({PATH: text}))['connections'][0]
+    assert [(r['round'], r['method']) for r in conn['remote_auth']] == [(1, 'pubkey'), (2, 'xauth'), (3, 'eap-md5')]
+    assert conn['src']['remote_auth.0.method'] == PATH + ':4'
