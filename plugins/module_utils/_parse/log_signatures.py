@@ -132,6 +132,7 @@ SIGNATURES = (
     Signature(_SS, 'psk_mac_mismatch', r"tried \d+ shared keys? for '[^']*' - '[^']*', but MAC mismatched"),
     Signature(_SS, 'no_shared_key', r"no shared key found for '[^']*' - '[^']*'"),
     Signature(_SS, 'no_matching_peer_config', r'no matching peer config found'),
+    Signature(_SS, 'no_ike_config', r'no IKE config found for \S+', 'NO_PROPOSAL_CHOSEN'),
     Signature(_SS, 'peer_config_lookup', r'looking for peer configs matching '),
     Signature(_SS, 'constraint_id_mismatch', r"constraint check failed: (?:\S+ )?identity '[^']*' required"),
     Signature(_SS, 'constraint_ca_mismatch',
@@ -159,6 +160,7 @@ SIGNATURES = (
     Signature(_SS, 'config_error', r'invalid value for: .*, config discarded'),
     Signature(_SS, 'config_error', r'(?:parsing|loading) config file .* failed'),
     Signature(_SS, 'config_error', r"invalid config file '"),
+    Signature(_SS, 'config_error', r'\.conf:\d+: syntax error'),
     Signature(_SS, 'config_error', r'loaded \d+ of \d+ connections, \d+ failed to load'),
     Signature(_SS, 'config_error',
               r"(?:fatal errors in config|config invalid!|can't reload config file due to errors"

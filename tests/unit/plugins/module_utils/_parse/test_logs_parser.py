@@ -161,6 +161,8 @@ def test_racoon_log():
     ('12[IKE] <gw|1> received AUTHENTICATION_FAILED notify error, destroying IKE_SA', 'notify_received',
      'AUTHENTICATION_FAILED', None),
     ('12[IKE] <gw|1> peer not responding, trying again (2/3)', 'peer_not_responding', None, None),
+    ('12[CFG] <1> no IKE config found for 198.51.100.20...198.51.100.10, sending NO_PROPOSAL_CHOSEN', 'no_ike_config',
+     'NO_PROPOSAL_CHOSEN', None),
 ])
 def test_strongswan_signatures(line, kind, code, message_id):
     event = one(line, daemon='strongswan')
@@ -178,6 +180,8 @@ def test_strongswan_signatures(line, kind, code, message_id):
      None),
     ('Dec  3 17:00:01 gw-b ipsec_starter[77]: # ignored conn \'gw\' due to 1 parsing error', 'config_error', None),
     ("Dec  3 17:00:01 gw-b charon: 00[LIB] loading critical plugin 'kdf' failed", 'config_error', None),
+    ("Dec  3 17:00:01 gw-b swanctl[900]: /etc/swanctl/swanctl.conf:12: syntax error, unexpected NAME, expecting ':' "
+     "or '{' or '=' [x]", 'config_error', None),
 ])
 def test_service_level_signatures(line, kind, code):
     event = one(line)
