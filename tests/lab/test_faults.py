@@ -19,7 +19,7 @@ def slow_results(lab):
     try:
         results = check_concurrently(jobs)
     finally:
-        for job_scenario, _ in jobs:
+        for job_scenario, _faults in jobs:
             job_scenario.remove()
     return dict(zip(SLOW, results))
 

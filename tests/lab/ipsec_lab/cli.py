@@ -68,8 +68,8 @@ def cmd_faults(_args):
     print("|---|---|---|---|---|---|")
     for fault in CATALOGUE:
         sigs = "<br>".join("`%s`" % str(sig).replace("|", "\\|") for sig in fault.signatures)
-        print("| `%s` | %s | %s | %s | %s | `%s` |" % (fault.id, fault.side, fault.category, fault.change, sigs,
-                                                     fault.finding))
+        row = (fault.id, fault.side, fault.category, fault.change, sigs, fault.finding)
+        print("| `%s` | %s | %s | %s | %s | `%s` |" % row)
     return 0
 
 

@@ -155,7 +155,9 @@ def private_key_world_readable(scenario, side):
 
 
 AUTH_FAILED_A = Signature("a", r"received AUTHENTICATION_FAILED notify error")
+NO_TRUSTED_KEY_B = Signature("b", r"no trusted ECDSA public key found for '\S+'")
 NO_PEER_CONFIG_B = Signature("b", r"no matching peer config found")
+CONN_ID_WRONG_B = Signature("b", r"id: wrong-", source="command", command="swanctl --list-conns 2>/dev/null")
 KEY_PATH = "/etc/swanctl/private/{host}.pem"
 
 CATALOGUE = (
@@ -185,31 +187,31 @@ CATALOGUE = (
            Signature("a", r"giving up after \d+ retransmits")),
           auth=None, timeout=16.0, mutate=drop_port(4500)),
     Fault("cert_expired", "auth", "a", "a's certificate expired in 2021", "CERT_EXPIRED",
-          (AUTH_FAILED_A, Signature("b", r"certificate invalid \(valid from .* to .*\)")),
+          (AUTH_FAILED_A, Signature("b", r"subject certificate invalid \(valid from .* to .*\)"), NO_TRUSTED_KEY_B),
           auth="cert", mutate=set_end(cert="expired")),
     Fault("cert_not_yet_valid", "auth", "a", "a's certificate is valid only from 2036", "CERT_NOT_YET_VALID",
-          (AUTH_FAILED_A, Signature("b", r"certificate invalid \(valid from .* to .*\)")),
+          (AUTH_FAILED_A, Signature("b", r"subject certificate invalid \(valid from .* to .*\)"), NO_TRUSTED_KEY_B),
           auth="cert", mutate=set_end(cert="not_yet_valid")),
     Fault("cert_untrusted", "auth", "a", "a's certificate comes from a CA b does not trust", "CERT_UNTRUSTED",
           (AUTH_FAILED_A, Signature("b", r"no issuer certificate found for")),
           auth="cert", mutate=set_end(cert="other_ca")),
     Fault("ca_missing", "auth", "b", "b has no CA certificate", "CERT_UNTRUSTED",
-          (AUTH_FAILED_A, Signature("b", r"no trusted ECDSA public key found for")),
+          (AUTH_FAILED_A, NO_TRUSTED_KEY_B),
           auth="cert", mutate=set_end(cas=())),
     Fault("cert_san_mismatch", "auth", "a", "a's certificate names wrong-<host>.lab, not a's ID", "CERT_ID_MISMATCH",
           (AUTH_FAILED_A, Signature("b", r"received end entity cert \".*CN=wrong-"),
-           Signature("b", r"no trusted ECDSA public key found for")),
+           NO_TRUSTED_KEY_B),
           auth="cert", mutate=set_end(cert="san_mismatch")),
     Fault("local_id_mismatch", "config", "a", "a presents wrong-<id> instead of the ID b expects", "ID_MISMATCH",
-          (AUTH_FAILED_A, NO_PEER_CONFIG_B),
+          (AUTH_FAILED_A, Signature("a", r"authentication of 'wrong-\S+' \(myself\)"),
+           Signature("b", r"looking for peer configs matching \S+\.\.\.\S+\[wrong-"), NO_PEER_CONFIG_B),
           auth=None, mutate=local_id_mismatch,
-          sides={"b": (Signature("a", r"constraint check failed: identity .* required|"
-                                       r"received AUTHENTICATION_FAILED"),)}),
+          sides={"b": (AUTH_FAILED_A, NO_PEER_CONFIG_B, CONN_ID_WRONG_B)}),
     Fault("remote_id_mismatch", "config", "a", "a expects wrong-<id> from b", "ID_MISMATCH",
-          (Signature("a", r"constraint check failed: identity .* required|no matching peer config|"
-                          r"received AUTHENTICATION_FAILED"),),
+          (AUTH_FAILED_A, Signature("b", r"looking for peer configs matching \S+\[wrong-\S+\]\.\.\."),
+           NO_PEER_CONFIG_B),
           auth=None, mutate=remote_id_mismatch,
-          sides={"b": (AUTH_FAILED_A, NO_PEER_CONFIG_B)}),
+          sides={"b": (AUTH_FAILED_A, NO_PEER_CONFIG_B, CONN_ID_WRONG_B)}),
     Fault("ike_version_mismatch", "config", "b", "b's connection is IKEv1 only", "IKE_VERSION_MISMATCH",
           (Signature("a", r"received NO_PROPOSAL_CHOSEN notify error"),
            Signature("b", r"no IKE config found for")),
@@ -238,13 +240,17 @@ CATALOGUE = (
           (Signature("a", r"retransmit 1 of request with message ID 0"),
            Signature("a", r"giving up after \d+ retransmits")),
           auth=None, timeout=16.0, mutate=set_state(daemon_running=False)),
-    Fault("config_syntax_error", "service", "b", "b's configuration file has a syntax error", "CONFIG_PARSE_ERROR",
-          (Signature("b", r"(?i)pars(e|ing).*(error|failed)|invalid|syntax", source="load"),
-           Signature("a", r"received NO_PROPOSAL_CHOSEN notify error|received AUTHENTICATION_FAILED"),),
+    Fault("config_syntax_error", "service", "b", "b's swanctl.conf has a syntax error (daemon restarted, nothing loaded)",
+          "CONFIG_PARSE_ERROR",
+          (Signature("b", r"syntax error", source="load"),
+           Signature("b", r"invalid config file '/etc/swanctl/swanctl\.conf'", source="load"),
+           Signature("a", r"received NO_PROPOSAL_CHOSEN notify error"),
+           Signature("b", r"no IKE config found for \S+, sending NO_PROPOSAL_CHOSEN")),
           auth=None, mutate=set_state(config_syntax_error=True)),
     Fault("no_userspace_esp", "kernel", "b", "b's charon runs without kernel-libipsec on a kernel without ESP",
           "KERNEL_ESP_UNSUPPORTED",
           (Signature("a", r"received NO_PROPOSAL_CHOSEN notify, no CHILD_SA built"),
+           Signature("b", r"received netlink error: Protocol not supported \(93\)"),
            Signature("b", r"unable to install inbound and outbound IPsec SA \(SAD\) in kernel")),
           auth=None, established=True, mutate=set_state(libipsec=False)),
 )

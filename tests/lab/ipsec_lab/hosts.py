@@ -256,5 +256,3 @@ class Host:  # pylint: disable=too-many-instance-attributes
 
     def __repr__(self):
         return "Host(%s, %s, %s)" % (self.name, self.flavour, self.addr)
-
-

@@ -230,11 +230,11 @@ def check_concurrently(jobs):
 
     Useful for faults that only show after a retransmit timeout. Returns the CheckResults in order.
     """
-    hosts = [host.name for scenario, _ in jobs for host in scenario.hosts.values()]
+    hosts = [host.name for scenario, _faults in jobs for host in scenario.hosts.values()]
     if len(hosts) != len(set(hosts)):
         raise LabError("concurrent scenarios must not share hosts: %s" % ", ".join(hosts))
     for scenario, faults in jobs:
         scenario.inject(*faults)
     with concurrent.futures.ThreadPoolExecutor(max_workers=len(jobs)) as pool:
-        futures = [pool.submit(scenario.check) for scenario, _ in jobs]
+        futures = [pool.submit(scenario.check) for scenario, _faults in jobs]
         return [future.result() for future in futures]
