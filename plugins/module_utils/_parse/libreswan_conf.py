@@ -208,6 +208,10 @@ class _Reader:
             if not raw[:1].isspace():
                 section = self._header(path, number, stripped, stack, section)
                 continue
+            if stripped.split(None, 1)[0] == 'include':
+                # An indented include is read in place; the section goes on after it.
+                self._header(path, number, stripped, stack, section)
+                continue
             if section is None:
                 self.error(path, number, 'parameter outside of a section (indent only lines inside conn or config setup)')
                 continue

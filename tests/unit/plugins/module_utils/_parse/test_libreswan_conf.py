@@ -282,6 +282,14 @@ def test_broken_file_gives_located_errors():
     assert conn['name'] == 'broken' and conn['local_addrs'] == ['198.51.100.30']
 
 
+def test_indented_include_is_read_in_place():
+    result = parse({'/etc/ipsec.conf': 'conn a\n\tleft=192.0.2.1\n\tinclude /etc/ipsec.d/extra.conf\n\tright=192.0.2.2\n',
+                    '/etc/ipsec.d/extra.conf': 'conn b\n\tleft=192.0.2.5\n'})
+    assert result['errors'] == []
+    conns = by_name(result)
+    assert conns['a']['remote_addrs'] == ['192.0.2.2'] and conns['b']['local_addrs'] == ['192.0.2.5']
+
+
 def test_duplicate_conn_names():
     result = parse(conf('conn a\n\tleft=192.0.2.1\nconn a\n\tleft=192.0.2.9\n'))
     assert len(result['connections']) == 1
