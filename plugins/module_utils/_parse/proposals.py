@@ -106,11 +106,14 @@ def _filter_by_plugins(proposals, kind, plugins):
     return kept
 
 
-def default_proposals(family, kind, version=None, plugins=None, explicit_default=False):
+def default_proposals(family, kind, version=None, plugins=None, explicit_default=False, stroke=False):
     """Return the proposals a daemon offers when none are configured.
 
     family: 'strongswan' or 'libreswan'; kind: 'ike', 'esp' or 'ah'.
     version: the daemon version string (strongSwan 5.9/6.x, Libreswan 4.x/5.x).
+    strongSwan's ESP order: AEAD first when unset in swanctl.conf; the ``default``
+    keyword puts classic first before 6.0 (explicit_default); the legacy stroke
+    backend (ipsec.conf) always puts classic first (stroke).
     plugins: strongSwan's loaded plugin names; None means no filtering (standard set). They filter the
     IKE defaults only: strongSwan's ESP and AH defaults are fixed lists (the kernel does ESP).
     explicit_default: strongSwan's ``default`` keyword, which orders ESP classic first.
@@ -120,7 +123,7 @@ def default_proposals(family, kind, version=None, plugins=None, explicit_default
             # Only IKE defaults depend on the plugins; ESP/AH defaults are fixed lists for the kernel.
             return _filter_by_plugins(copy.deepcopy([STRONGSWAN_IKE_CLASSIC, STRONGSWAN_IKE_AEAD]), kind, plugins)
         if kind == 'esp':
-            if explicit_default:
+            if stroke or (explicit_default and _major(version, DEFAULT_STRONGSWAN_VERSION) < 6):
                 return copy.deepcopy([STRONGSWAN_ESP_CLASSIC, STRONGSWAN_ESP_AEAD])
             return copy.deepcopy([STRONGSWAN_ESP_AEAD, STRONGSWAN_ESP_CLASSIC])
         return copy.deepcopy([STRONGSWAN_AH])
@@ -247,7 +250,7 @@ def expand_strongswan(written, kind, version=None, plugins=None, legacy=False):
     swanctl lists are always strict (``default`` must be written to get defaults).
     """
     if written is None or not str(written).strip():
-        effective = default_proposals('strongswan', kind, version, plugins)
+        effective = default_proposals('strongswan', kind, version, plugins, stroke=legacy)
         return new_proposal_set(written, False, effective), []
     text = str(written).strip()
     strict = True
@@ -256,7 +259,7 @@ def expand_strongswan(written, kind, version=None, plugins=None, legacy=False):
         text = text.rstrip('!').strip()
     effective, errors = parse_strongswan(text, kind, version, plugins)
     if legacy and not strict:
-        for proposal in default_proposals('strongswan', kind, version, plugins):
+        for proposal in default_proposals('strongswan', kind, version, plugins, stroke=True):
             if proposal not in effective:
                 effective.append(proposal)
     return new_proposal_set(written, strict, effective), errors

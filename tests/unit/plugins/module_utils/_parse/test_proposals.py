@@ -180,6 +180,20 @@ def test_explicit_default_keyword_puts_esp_classic_first():
     assert aead['encr'][0] == 'AES_GCM_16_128'
 
 
+def test_default_keyword_order_changed_in_6_0():
+    v5, _errors = proposals.expand_strongswan('default', 'esp', '5.9.14')
+    v6, _errors = proposals.expand_strongswan('default', 'esp', '6.0.1')
+    assert [p['encr'][0] for p in v5['effective']] == ['AES_CBC_128', 'AES_GCM_16_128']
+    assert [p['encr'][0] for p in v6['effective']] == ['AES_GCM_16_128', 'AES_CBC_128']
+
+
+def test_stroke_esp_defaults_are_classic_first():
+    unset, _errors = proposals.expand_strongswan(None, 'esp', legacy=True)
+    assert [p['encr'][0] for p in unset['effective']] == ['AES_CBC_128', 'AES_GCM_16_128']
+    appended, _errors = proposals.expand_strongswan('aes256gcm16', 'esp', legacy=True)
+    assert [p['encr'][0] for p in appended['effective']] == ['AES_GCM_16_256', 'AES_CBC_128', 'AES_GCM_16_128']
+
+
 def test_legacy_non_strict_appends_defaults():
     proposal_set, errors = proposals.expand_strongswan('aes256-sha256-modp2048', 'ike', legacy=True)
     assert errors == []
