@@ -126,6 +126,7 @@ class _SwanctlMapper:
             'rekey_time': IKE_REKEY_DEFAULT,
             'reauth_time': 0,
             'dpd_delay': 0,
+            'dpd_timeout': 0,
             'encap': False,
             'fragmentation': 'yes',
             'mobike': True,
@@ -268,6 +269,9 @@ class _SwanctlMapper:
         if child['esp_proposals']['written'] is None:
             child['esp_proposals'] = expand_strongswan(None, 'esp', self.version, self.plugins)[0]
         child['pfs_groups'] = ke_methods(child['esp_proposals']['effective'])
+        # vici: a missing rekey_time is life_time / 1.1 (else 1h); a missing life_time is rekey_time + 10%.
+        if 'rekey_time' not in child['src'] and 'life_time' in child['src']:
+            child['rekey_time'] = int(child['life_time'] / 1.1)
         if 'life_time' not in child['src']:
             child['life_time'] = int(round((child['rekey_time'] or 0) * 1.1))
         for sub_name, sub in iter_sections(node):

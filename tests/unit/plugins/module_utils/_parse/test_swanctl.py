@@ -76,7 +76,7 @@ def test_site_to_site_connection_model():
     assert conn['reauth_time'] == 0
     assert conn['over_time'] == 2880
     assert conn['dpd_delay'] == 30
-    assert conn['dpd_timeout'] is None
+    assert conn['dpd_timeout'] == 0
     assert conn['encap'] is True
     assert conn['mobike'] is True
     assert conn['fragmentation'] == 'yes'
@@ -304,3 +304,13 @@ def test_rounds_sort_by_round_value_with_unset_first():
     conn = parse_swanctl(PATH, MemoryReader({PATH: text}))['connections'][0]
     assert [(r['round'], r['method']) for r in conn['remote_auth']] == [(1, 'pubkey'), (2, 'xauth'), (3, 'eap-md5')]
     assert conn['src']['remote_auth.0.method'] == PATH + ':4'
+
+
+def test_child_lifetimes_follow_vici_rules():
+    text = ('connections { c { children {\n a { life_time = 66m }\n b { rekey_time = 2h }\n'
+            ' c { rekey_time = 10m\n life_time = 20m }\n} } }\n')
+    children = parse_swanctl(PATH, MemoryReader({PATH: text}))['connections'][0]['children']
+    # 3960 / 1.1 truncates to 3599 in vici's C arithmetic too.
+    assert [(child['rekey_time'], child['life_time']) for child in children] == [(3599, 3960), (7200, 7920),
+                                                                                (600, 1200)]
+    assert 'rekey_time' not in children[0]['src']
