@@ -41,6 +41,7 @@ class HostFacts(object):
         self.status = status
         self.problem = problem
         self._addresses = None
+        self._connections = None
 
     # --- general ---------------------------------------------------------------------------
     @property
@@ -101,7 +102,9 @@ class HostFacts(object):
 
     @property
     def connections(self):
-        return [conn for conn in _as_list(self.config.get('connections')) if isinstance(conn, dict)]
+        if self._connections is None:
+            self._connections = [conn for conn in _as_list(self.config.get('connections')) if isinstance(conn, dict)]
+        return self._connections
 
     def connection(self, name):
         """Return the connection called name, or None."""

@@ -9,6 +9,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import fnmatch
+import functools
 import ipaddress
 import re
 
@@ -34,6 +35,7 @@ def _normalize_dn(text):
     return ','.join(normalized)
 
 
+@functools.lru_cache(maxsize=65536)
 def normalize_id(identity):
     """Return the comparable form of an identity: prefixes and Libreswan's @ removed, case folded.
 

@@ -16,6 +16,7 @@ What cannot be inferred is named in an override: ``peers[host][connection] = {ho
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import functools
 import ipaddress
 
 from ansible_collections.ipsec.doctor.plugins.plugin_utils._engine.identities import (
@@ -26,13 +27,20 @@ from ansible_collections.ipsec.doctor.plugins.plugin_utils._engine.identities im
 )
 
 
+@functools.lru_cache(maxsize=65536)
+def _address_or_none(value):
+    try:
+        return str(ipaddress.ip_address(str(value).strip()))
+    except ValueError:
+        return None
+
+
 def _concrete_addresses(values):
     found = []
     for value in values or []:
-        try:
-            found.append(str(ipaddress.ip_address(str(value).strip())))
-        except ValueError:
-            continue
+        address = _address_or_none(value)
+        if address is not None:
+            found.append(address)
     return found
 
 
@@ -163,10 +171,8 @@ class _Index(object):
 
 
 def _canonical(address):
-    try:
-        return str(ipaddress.ip_address(str(address)))
-    except ValueError:
-        return str(address)
+    canonical = _address_or_none(address)
+    return str(address) if canonical is None else canonical
 
 
 def _score(host_a, conn_a, host_b, conn_b):

@@ -17,6 +17,8 @@ except ImportError as exc:  # pragma: no cover - depends on the controller envir
     HAS_NETADDR = False
     NETADDR_IMPORT_ERROR = exc
 
+import functools
+
 DYNAMIC = ('dynamic', '%dynamic', '')
 
 
@@ -47,25 +49,40 @@ def selector_networks(selectors, dynamic_address=None):
     for item in items:
         text = _strip_ports(item)
         if text.lower() in DYNAMIC:
-            if dynamic_address:
-                networks.append(netaddr.IPNetwork(dynamic_address))
-            else:
+            parsed = _parse(str(dynamic_address)) if dynamic_address else None
+            if parsed is None:
                 unresolved.append(str(item))
-            continue
-        try:
-            if '-' in text:
-                start, end = text.split('-', 1)
-                networks.extend(netaddr.IPRange(start.strip(), end.strip()).cidrs())
             else:
-                networks.append(netaddr.IPNetwork(text))
-        except (netaddr.AddrFormatError, ValueError, TypeError):
+                networks.extend(parsed)
+            continue
+        parsed = _parse(text)
+        if parsed is None:
             unresolved.append(str(item))
+        else:
+            networks.extend(parsed)
     return networks, unresolved
 
 
+@functools.lru_cache(maxsize=65536)
+def _parse(text):
+    """Return the networks of one selector text (a CIDR or a range), or None when invalid."""
+    try:
+        if '-' in text:
+            start, end = text.split('-', 1)
+            return tuple(netaddr.IPRange(start.strip(), end.strip()).cidrs())
+        return (netaddr.IPNetwork(text),)
+    except (netaddr.AddrFormatError, ValueError, TypeError):
+        return None
+
+
 def as_set(networks):
-    """Return a netaddr.IPSet of networks."""
+    """Return a netaddr.IPSet of networks (shared between callers: do not modify it)."""
     require_netaddr()
+    return _as_set(tuple(networks))
+
+
+@functools.lru_cache(maxsize=65536)
+def _as_set(networks):
     return netaddr.IPSet(networks)
 
 

@@ -8,6 +8,7 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import functools
 import ipaddress
 
 from ansible_collections.ipsec.doctor.plugins.plugin_utils._engine.checks.base import TUNNEL, Check
@@ -21,6 +22,7 @@ from ansible_collections.ipsec.doctor.plugins.plugin_utils._engine.findings impo
 NAT_T_PORT = 4500
 
 
+@functools.lru_cache(maxsize=65536)
 def _canonical(address):
     try:
         return str(ipaddress.ip_address(str(address)))
