@@ -64,12 +64,15 @@ def cmd_run(args):
 
 def cmd_faults(_args):
     """Print the fault catalogue as a Markdown table."""
-    print("| fault | side | category | change | expected signatures | finding |")
-    print("|---|---|---|---|---|---|")
+    print("| fault | side | category | change | expected signatures (side, where, regex) | IKE SA / ping | finding |")
+    print("|---|---|---|---|---|---|---|")
     for fault in CATALOGUE:
         sigs = "<br>".join("`%s`" % str(sig).replace("|", "\\|") for sig in fault.signatures)
-        row = (fault.id, fault.side, fault.category, fault.change, sigs, fault.finding)
-        print("| `%s` | %s | %s | %s | %s | `%s` |" % row)
+        observed = "%s / %s" % ({True: "up", False: "down", None: "-"}[fault.established],
+                                {True: "ok", False: "lost", None: "-"}[fault.ping])
+        change = fault.change.replace("<", "&lt;").replace(">", "&gt;")
+        row = (fault.id, fault.side, fault.category, change, sigs, observed, fault.finding)
+        print("| `%s` | %s | %s | %s | %s | %s | `%s` |" % row)
     return 0
 
 

@@ -43,7 +43,7 @@ class Signature:
         return wait_until(search, 0)
 
     def __str__(self):
-        where = self.source if self.source != "command" else "`%s`" % self.command
+        where = self.source if self.source != "command" else "command [%s]" % self.command
         return "%s %s /%s/" % (self.side, where, self.pattern)
 
 
@@ -233,7 +233,7 @@ CATALOGUE = (
     Fault("ip_forward_off", "kernel", "b", "net.ipv4.ip_forward=0 on b: SAs up, client traffic lost, no log line",
           "IP_FORWARD_DISABLED", (Signature("b", r"^0$", source="command", command="sysctl -n net.ipv4.ip_forward"),),
           auth=None, established=True, ping=False, mutate=set_sysctl("net.ipv4.ip_forward", "0")),
-    Fault("rp_filter_strict", "kernel", "b", "net.ipv4.conf.{all,eth0}.rp_filter=1 on b", "RP_FILTER_STRICT",
+    Fault("rp_filter_strict", "kernel", "b", "net.ipv4.conf.{all,eth0}.rp_filter=1 on b; with kernel-libipsec traffic still flows (only the sysctl shows it)", "RP_FILTER_STRICT",
           (Signature("b", r"^1$", source="command", command="sysctl -n net.ipv4.conf.all.rp_filter"),),
           auth=None, established=True, ping=True, mutate=rp_filter_strict),
     Fault("daemon_stopped", "service", "b", "the IKE daemon on b is not running", "DAEMON_NOT_RUNNING",

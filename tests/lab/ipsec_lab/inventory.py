@@ -31,6 +31,7 @@ def render(hosts, key_path):
         "ansible_ssh_private_key_file=%s" % key_path,
         "ansible_ssh_common_args='%s'" % SSH_ARGS,
         "ansible_python_interpreter=/usr/bin/python3",
+        "ansible_pipelining=true",
         "",
     ]
     return "\n".join(lines)

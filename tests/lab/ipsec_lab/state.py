@@ -49,10 +49,11 @@ def cleanup(state_dir, keep_logs=False):
     hosts_dir = os.path.join(state_dir, "hosts")
     if os.path.isdir(hosts_dir) and not keep_logs:
         shutil.rmtree(hosts_dir, ignore_errors=True)
-    try:
-        os.unlink(os.path.join(state_dir, STATE_FILE))
-    except FileNotFoundError:
-        pass
+    for name in (STATE_FILE, "inventory.ini"):
+        try:
+            os.unlink(os.path.join(state_dir, name))
+        except FileNotFoundError:
+            pass
     return removed
 
 
