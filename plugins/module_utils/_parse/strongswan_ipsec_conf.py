@@ -439,12 +439,19 @@ class _ConnMapper:
         lifetime, life_src = self._duration(get, 'lifetime', LIFETIME_DEFAULT)
         if life_src is None:
             lifetime, life_src = self._duration(get, 'keylife', LIFETIME_DEFAULT)
-        rekey = parse_bool(get('rekey')[0])
+        rekey, rekey_src = get('rekey')
         reauth = parse_bool(get('reauth')[0])
+        if parse_bool(rekey) is False:
+            # starter sends no lifetimes at all with rekey=no: nothing is rekeyed and nothing expires.
+            conn['rekey_time'] = conn['reauth_time'] = conn['over_time'] = 0
+            child['rekey_time'] = child['life_time'] = 0
+            for obj, keys in ((conn, ('rekey_time', 'reauth_time', 'over_time')), (child, ('rekey_time', 'life_time'))):
+                for key in keys:
+                    obj['src'][key] = rekey_src
+            return
+        # stroke: the IKE SA is rekeyed (or reauthenticated, the default) margintime before ikelifetime.
         ike_time = max(ikelifetime - margin, 0)
-        if rekey is False:
-            conn['rekey_time'], conn['reauth_time'] = 0, 0
-        elif reauth is False:
+        if reauth is False:
             conn['rekey_time'], conn['reauth_time'] = ike_time, 0
         else:
             conn['rekey_time'], conn['reauth_time'] = 0, ike_time
@@ -455,7 +462,7 @@ class _ConnMapper:
         if margin_src:
             conn['src']['over_time'] = margin_src
         child['life_time'] = lifetime
-        child['rekey_time'] = 0 if rekey is False else max(lifetime - margin, 0)
+        child['rekey_time'] = max(lifetime - margin, 0)
         if life_src:
             child['src']['life_time'] = life_src
             child['src']['rekey_time'] = life_src
@@ -506,7 +513,7 @@ class _ConnMapper:
             child['src']['mode'] = src
         value, src = get('closeaction')
         action = (value or 'none').strip().lower()
-        child['close_action'] = {'restart': 'start', 'hold': 'trap'}.get(action, action)
+        child['close_action'] = {'restart': 'start', 'hold': 'trap', 'clear': 'none'}.get(action, action)
         if src:
             child['src']['close_action'] = src
 

@@ -106,6 +106,13 @@ def test_lifetimes_margins_and_reauthentication():
     assert (rw['rekey_time'], rw['reauth_time']) == (3420, 0)
 
 
+def test_rekey_no_disables_all_lifetimes():
+    conn = parse_text('conn c\n\tauto=add\n\trekey=no\n\tlifetime=2h\n')['connections'][0]
+    assert (conn['rekey_time'], conn['reauth_time'], conn['over_time']) == (0, 0, 0)
+    assert (conn['children'][0]['rekey_time'], conn['children'][0]['life_time']) == (0, 0)
+    assert conn['src']['rekey_time'] == MAIN + '3'
+
+
 def test_defaults_without_default_section():
     conn = parse_text('conn c\n\tleft=10.0.0.1\n\tright=10.0.0.2\n\tauto=add\n')['connections'][0]
     assert conn['ike_version'] == 0
