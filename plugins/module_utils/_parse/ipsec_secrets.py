@@ -22,6 +22,7 @@ __metaclass__ = type
 import os
 import re
 
+from ansible_collections.ipsec.doctor.plugins.module_utils._model import normalize_identity
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.psk import digest_written_psk
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.source import (
     FileSystemReader,
@@ -185,7 +186,8 @@ class _SecretsParser:
         kind = kind.upper()
         if kind == 'PKCS12':
             kind = 'P12'
-        ids = [_unquote(token) for token in selectors]
+        # IDs as the daemons compare them (an FQDN's leading '@' removed), like the connection model's.
+        ids = [normalize_identity(_unquote(token)) for token in selectors]
         src = '%s:%d' % (file, line)
         if self.flavour == LIBRESWAN and kind not in LIBRESWAN_TYPES:
             if kind in KEY_TYPES:

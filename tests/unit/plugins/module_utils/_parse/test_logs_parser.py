@@ -111,6 +111,8 @@ def test_racoon_log():
         ('ike_established', None, None), ('child_established', None, None),
     ]
     assert events[0]['daemon'] == 'racoon'
+    selectors = parse_log_line('racoon: ERROR: failed to get sainfo.', daemon='racoon')
+    assert (selectors['kind'], selectors['code']) == ('ts_unacceptable', 'TS_UNACCEPTABLE')
 
 
 @pytest.mark.parametrize('line, kind, code, message_id', [
@@ -161,6 +163,8 @@ def test_racoon_log():
     ('12[IKE] <gw|1> received AUTHENTICATION_FAILED notify error, destroying IKE_SA', 'notify_received',
      'AUTHENTICATION_FAILED', None),
     ('12[IKE] <gw|1> peer not responding, trying again (2/3)', 'peer_not_responding', None, None),
+    ('12[IKE] <v1|1> received INVALID_ID_INFORMATION error notify', 'notify_received', 'INVALID_ID_INFORMATION', None),
+    ('12[IKE] <v1|1> invalid HASH_V1 payload length, decryption failed?', 'psk_mac_mismatch', None, None),
     ('12[CFG] <1> no IKE config found for 198.51.100.20...198.51.100.10, sending NO_PROPOSAL_CHOSEN', 'no_ike_config',
      'NO_PROPOSAL_CHOSEN', None),
 ])
