@@ -133,9 +133,11 @@ class _SecretsParser:
         self.result = {'entries': [], 'key_refs': [], 'errors': [], 'files': []}
 
     def error(self, file, line, message, severity='error'):
+        """Record an error entry with its place; never with the text of the record."""
         self.result['errors'].append({'file': file, 'line': line, 'message': message, 'severity': severity})
 
     def parse_file(self, path, stack):
+        """Read one file and parse its records; an unreadable file is a stated gap."""
         try:
             text = self.reader.read(path)
         except (OSError, IOError) as exc:
@@ -165,6 +167,7 @@ class _SecretsParser:
             yield current[0], '\n'.join(current[1])
 
     def _parse_record(self, file, line, record, stack):
+        """Parse one record: an include, a secret or a key reference."""
         if self.flavour == RACOON:
             self._racoon_record(file, line, record)
             return
@@ -221,6 +224,7 @@ class _SecretsParser:
         })
 
     def _include(self, file, line, args, stack):
+        """Parse the files an include names, guarding against cycles and deep nesting."""
         if len(args) != 1:
             self.error(file, line, 'include takes exactly one path')
             return
@@ -238,6 +242,7 @@ class _SecretsParser:
                 self.parse_file(path, stack)
 
     def _secret(self, file, line, src, kind, ids, rest):
+        """Digest a shared secret (PSK, EAP, XAUTH, NTLM, PPK); keep only the digest."""
         if kind == 'PPKS':
             # Libreswan: ": PPKS "ppk-id" key" - the first value is the PPK's public identifier.
             rest = rest[1:]
@@ -267,6 +272,7 @@ class _SecretsParser:
         })
 
     def _key_ref(self, file, line, src, kind, ids, rest):
+        """Record the key file a key record names; a passphrase after it is dropped."""
         if not rest:
             self.error(file, line, 'missing key file after %s' % kind)
             return

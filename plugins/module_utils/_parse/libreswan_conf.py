@@ -101,6 +101,7 @@ class _ConfSyntaxError(ValueError):
 
 
 def _version_tuple(version):
+    """Return (major, minor) of a version string; an unknown minor counts as recent."""
     numbers = re.findall(r'\d+', str(version or DEFAULT_VERSION))
     major = int(numbers[0]) if numbers else 4
     minor = int(numbers[1]) if len(numbers) > 1 else 99
@@ -187,9 +188,11 @@ class _Reader:
         self.sections = []
 
     def error(self, file, line, message, severity='error'):
+        """Record an error entry with its place."""
         self.errors.append({'file': file, 'line': line, 'message': message, 'severity': severity})
 
     def read(self, path, stack):
+        """Read one file into sections; includes are read in place."""
         try:
             text = self.reader.read(path)
         except (OSError, IOError) as exc:
@@ -254,6 +257,7 @@ class _Reader:
         return current
 
     def _include(self, path, number, pattern, stack):
+        """Read the files an include names, guarding against cycles and deep nesting."""
         target = resolve_include(pattern, path)
         matches = self.reader.glob(target)
         if not matches and not _GLOB_CHARS.search(target):
@@ -307,6 +311,7 @@ def _resolve_conn(section, conns, defaults, errors):
     visited = set()
 
     def apply(current):
+        """Add a section's keys in place (also= recursively); the first definition wins."""
         if current['name'] in visited:
             return
         visited.add(current['name'])
@@ -366,10 +371,12 @@ class _ConnBuilder:
         self.conn = new_connection(name, 'libreswan', FORMAT, section['file'], section['line'])
 
     def warn(self, entry, message, severity='warning'):
+        """Record an error entry (a warning by default) at the place a value was written."""
         self.errors.append({'file': entry[1], 'line': entry[2], 'message': '%s in conn %s' % (message, self.name),
                             'severity': severity})
 
     def get(self, key):
+        """Return the written value of a connection-wide keyword, or None."""
         entry = self.conn_values.get(key)
         return entry[0] if entry else None
 
@@ -380,6 +387,7 @@ class _ConnBuilder:
             self.conn['src'][key] = origin(entry[1], entry[2])
 
     def duration(self, key, default):
+        """Return (seconds, entry) for a duration keyword, or (default, None) when unset or invalid."""
         entry = self.conn_values.get(key)
         if entry is None:
             return default, None
@@ -390,6 +398,7 @@ class _ConnBuilder:
         return seconds, entry
 
     def build(self, local_end):
+        """Return the connection model with local_end (left or right) as the local side."""
         remote_end = 'right' if local_end == 'left' else 'left'
         conn = self.conn
         conn['orientation'] = local_end
@@ -402,6 +411,7 @@ class _ConnBuilder:
         return conn
 
     def _ike_version(self):
+        """keyexchange= wins over the deprecated ikev2=; the default depends on the version."""
         major = self.version[0]
         version = 2 if major >= 4 else 1
         entry = None
@@ -424,6 +434,7 @@ class _ConnBuilder:
         self.put('ike_version', version, entry)
 
     def _ends(self, local_end, remote_end):
+        """Addresses, ports, auth rounds, virtual IPs and pools of both sides."""
         conn = self.conn
         authby = self.conn_values.get('authby')
         for side, end in (('local', local_end), ('remote', remote_end)):
@@ -456,6 +467,7 @@ class _ConnBuilder:
             conn['src']['pools'] = origin(remote['addresspool'][1], remote['addresspool'][2])
 
     def _auth_rounds(self, side, keys, host, authby):
+        """Return the auth rounds of one side: authby=/leftauth=, ID, certificate, XAUTH."""
         conn = self.conn
         first = new_auth_round(1)
         prefix = '%s_auth.0.' % side
@@ -499,6 +511,7 @@ class _ConnBuilder:
         return rounds
 
     def _proposals_and_times(self):
+        """IKE proposals, lifetimes, DPD, encapsulation, fragmentation, MOBIKE and auto."""
         conn = self.conn
         version = '%d.%d' % self.version
         ike = self.conn_values.get('ike')
@@ -534,6 +547,7 @@ class _ConnBuilder:
             self.conn['unique'] = 'replace'
 
     def _children(self, local_end, remote_end):
+        """One child, or one per subnet pair when leftsubnets=/rightsubnets= list several."""
         conn = self.conn
         local_ts, local_entry = self._traffic_selectors(self.ends[local_end])
         remote_ts, remote_entry = self._traffic_selectors(self.ends[remote_end])
@@ -555,6 +569,7 @@ class _ConnBuilder:
             conn['children'].append(child)
 
     def _traffic_selectors(self, keys):
+        """Return (selectors, entry) of one end: its subnets, else dynamic (its own address)."""
         entry = keys.get('subnets') or keys.get('subnet')
         selectors = _split_list(entry[0]) if entry is not None and entry[0] else ['dynamic']
         protoport = keys.get('protoport')
@@ -563,6 +578,7 @@ class _ConnBuilder:
         return selectors, entry
 
     def _child_settings(self, child):
+        """ESP/AH proposals, PFS, lifetimes and actions shared by every child of the conn."""
         conn_type = self.conn_values.get('type')
         if conn_type is not None:
             mode = conn_type[0].lower()
@@ -602,6 +618,7 @@ class _ConnBuilder:
             child['src']['dpd_action'] = origin(dpd_action[1], dpd_action[2])
 
     def _esn(self):
+        """Return the ESN transforms of esn=, or None for the default."""
         esn = self.conn_values.get('esn')
         if esn is None:
             return None
@@ -614,6 +631,7 @@ class _ConnBuilder:
 
 
 def _looks_like_ip(text):
+    """Return True for an IPv4 or IPv6 address (Libreswan then uses it as the default ID)."""
     return bool(text) and (bool(_IPV4.match(text)) or (':' in text and not text.startswith('%')))
 
 
@@ -748,6 +766,7 @@ def orient(conn, local_addresses):
 
 
 def _swap_src_key(key):
+    """Return a src key with local/remote exchanged ('local_addrs' -> 'remote_addrs')."""
     match = _SWAPPED_SRC.match(key)
     if not match:
         return key

@@ -70,6 +70,7 @@ def detect_log_format(line):
 
 
 def _to_text(line):
+    """Return a line as text (bytes are decoded, None is empty)."""
     if isinstance(line, bytes):
         return line.decode('utf-8', errors='replace')
     if line is None:
@@ -78,6 +79,7 @@ def _to_text(line):
 
 
 def _journal_record(text):
+    """Return the journal JSON record of a line, or None when it is not one."""
     try:
         record = json.loads(text)
     except ValueError:
@@ -144,6 +146,7 @@ def split_log_line(line):
 
 
 def _family_of(program, message):
+    """Return the daemon family of a line from its program name or message shape, or None."""
     if program:
         name = program.rsplit('/', 1)[-1]
         for pattern, family in _PROGRAM_FAMILY:
@@ -179,6 +182,7 @@ def _strip_context(message, family):
 
 
 def _errno_name(number, text):
+    """Return the errno's symbolic name (93 -> EPROTONOSUPPORT), else the text in upper snake case."""
     try:
         value = int(number)
     except (TypeError, ValueError):
@@ -194,6 +198,7 @@ _SIGNALS = {'4': 'ILL', '6': 'ABRT', '7': 'BUS', '8': 'FPE', '9': 'KILL', '11': 
 
 
 def _signal_name(value):
+    """Return a signal name without SIG (11 -> SEGV)."""
     text = value.strip().upper()
     if text.startswith('SIG'):
         text = text[3:]
@@ -201,6 +206,7 @@ def _signal_name(value):
 
 
 def _code_of(signature, groups):
+    """Return the event code: the notify, errno or signal the line names, else the signature's code."""
     if groups.get('code'):
         return sigs.normalize_notify(groups['code'])
     if groups.get('errno') or groups.get('errname'):
@@ -211,6 +217,7 @@ def _code_of(signature, groups):
 
 
 def _match_signature(text, family):
+    """Return (signature, match) of the first signature that matches text, or (None, None)."""
     for signature in sigs.SIGNATURES:
         if not signature.applies_to(family):
             continue
@@ -232,11 +239,13 @@ class _ExchangeTracker:
         self.last_retransmit = {}
 
     def observe(self, text, sa_key):
+        """Remember the message ID of a parsed or generated exchange."""
         match = _SWAN_MESSAGE_ID.search(text)
         if match:
             self.last_exchange[sa_key] = int(match.group('mid'))
 
     def message_id(self, kind, sa_key):
+        """Return the remembered message ID that applies to an event kind, or None."""
         if kind in ('retransmit_give_up', 'peer_not_responding'):
             return self.last_retransmit.get(sa_key)
         if kind == 'notify_received':
@@ -245,6 +254,7 @@ class _ExchangeTracker:
 
 
 def _message_id(signature, groups, tracker, sa_key):
+    """Return the message ID the line states, implies (Libreswan state) or the tracker remembers."""
     if groups.get('mid') is not None:
         return int(groups['mid'])
     if groups.get('state'):

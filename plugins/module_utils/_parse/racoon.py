@@ -175,9 +175,11 @@ class _RacoonParser:
         self.listen = []
 
     def error(self, file, line, message, severity='error'):
+        """Record an error entry with its place."""
         self.errors.append({'file': file, 'line': line, 'message': message, 'severity': severity})
 
     def read(self, path, stack):
+        """Read one file: tokenize, parse blocks, collect the top-level statements."""
         try:
             text = self.reader.read(path)
         except (OSError, IOError) as exc:
@@ -197,6 +199,7 @@ class _RacoonParser:
             self._top_level(path, statement, stack)
 
     def _top_level(self, path, statement, stack):
+        """Handle one top-level statement (path, include, remote, sainfo, listen, ...)."""
         words = statement['words']
         keyword = words[0] if words else ''
         line = statement['line']
@@ -230,6 +233,7 @@ class _RacoonParser:
             self.error(path, line, "unknown statement '%s'" % keyword[:40], 'warning')
 
     def _include(self, path, line, pattern, stack):
+        """Read the files an include names (relative to path include), guarding against cycles."""
         target = pattern if os.path.isabs(pattern) else os.path.join(self.include_dir, pattern)
         matches = self.reader.glob(target)
         if not matches and not _GLOB_CHARS.search(target):
@@ -246,6 +250,7 @@ class _RacoonParser:
     # --- mapping -----------------------------------------------------------------------------------
 
     def connections(self):
+        """Return one connection per remote, with the sainfos as children."""
         children = [self._child(path, statement) for path, statement in self.sainfos]
         connections = []
         for path, statement in self.remotes:
@@ -260,6 +265,7 @@ class _RacoonParser:
         return connections
 
     def _remote(self, path, statement):
+        """Return (connection, ph1id) for a remote block."""
         words = [_unquote(word) for word in statement['words'][1:]]
         line = statement['line']
         address = words[0] if words else 'anonymous'
@@ -359,6 +365,7 @@ class _RacoonParser:
         return conn, ph1id
 
     def _cert_path(self, name):
+        """Resolve a certificate file name under path certificate."""
         if os.path.isabs(name):
             return name
         directory = self.paths.get('certificate', ('/etc/racoon/certs', None))[0]
