@@ -7,7 +7,8 @@
 
 Understood line formats (see `detect_log_format`):
   syslog          "Dec  3 17:00:01 host charon[12]: ..." or with an RFC 3339 time; also what
-                  `journalctl` prints in its short, short-iso and short-precise modes
+                  `journalctl` prints in its short, short-iso, short-precise, short-full and
+                  short-unix modes
   journal-json    one `journalctl -o json` object per line (charon-systemd adds IKE_SA_NAME)
   charon          a charon filelog line, "[time ]NN[GRP] [<conn|N>] message"
   pluto           a pluto logfile line, "[Dec 03 17:00:01.123456: ]"conn" #N: message"
@@ -33,10 +34,12 @@ MAX_LINE_CHARS = 4096
 
 _MONTH_TIME = r'[A-Z][a-z]{2} [ \d]?\d \d\d:\d\d:\d\d(?:\.\d+)?'
 _ISO_TIME = r'\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?'
+_JOURNAL_FULL_TIME = r'[A-Z][a-z]{2} \d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? [A-Z]{2,5}'  # short-full
+_EPOCH_TIME = r'\d{9,11}\.\d+'  # journalctl -o short-unix
 
 _SYSLOG = re.compile(
-    r'^(?P<time>%s|%s) (?P<host>\S+) (?P<program>[^\s:\[]+)(?:\[(?P<pid>\d+)\])?: ?(?P<message>.*)$'
-    % (_MONTH_TIME, _ISO_TIME))
+    r'^(?P<time>%s|%s|%s|%s) (?P<host>\S+) (?P<program>[^\s:\[]+)(?:\[(?P<pid>\d+)\])?: ?(?P<message>.*)$'
+    % (_MONTH_TIME, _ISO_TIME, _JOURNAL_FULL_TIME, _EPOCH_TIME))
 _CHARON_THREAD = re.compile(r'^(?P<time>[^"\[<]{0,48}?) ?(?P<thread>\d{2,})\[(?P<group>[A-Z]{2,4})\d?\] (?P<message>.*)$')
 _PLUTO_TIME = re.compile(r'^(?P<time>%s|%s): (?P<message>.*)$' % (_MONTH_TIME, _ISO_TIME))
 _PLUTO_PREFIX = re.compile(

@@ -272,6 +272,8 @@ def test_journal_json_record():
     ('Dec  3 17:00:01 gw-b charon: 10[IKE] <gw|1> x', 'syslog'),
     ('2026-12-03T17:00:01.123456+00:00 gw-b charon-systemd[12]: x', 'syslog'),
     ('Dec 03 17:00:01 gw-b pluto[12]: "c" #1: x', 'syslog'),
+    ('Thu 2026-12-03 17:00:01 UTC gw-b charon-systemd[12]: x', 'syslog'),
+    ('1796317201.123456 gw-b charon-systemd[12]: x', 'syslog'),
     ('10[IKE] <gw|1> received AUTHENTICATION_FAILED notify error', 'charon'),
     ('Dec  3 17:00:01 10[IKE] x', 'charon'),
     ('"c" #1: initiating IKEv2 connection', 'pluto'),
