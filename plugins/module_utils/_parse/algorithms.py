@@ -192,8 +192,9 @@ _LSW_BASE = {
     'aes_ccm_a': 'AES_CCM_8', 'aes_ccm_8': 'AES_CCM_8',
     'camellia': 'CAMELLIA_CBC', 'camellia_cbc': 'CAMELLIA_CBC', 'camellia_ctr': 'CAMELLIA_CTR',
 }
-# Without a key length Libreswan proposes the cipher twice: 256 bits, then 128 bits.
-LIBRESWAN_DEFAULT_KEY_BITS = ('256', '128')
+# Without a key length pluto proposes the cipher with both key sizes: high to low for IKE,
+# low to high for ESP (programs/pluto/ikev2_proposals.c).
+LIBRESWAN_DEFAULT_KEY_BITS = {'ike': ('256', '128'), 'esp': ('128', '256')}
 
 LIBRESWAN_ENCR = {
     '3des': '3DES_CBC',
@@ -238,17 +239,23 @@ LIBRESWAN_KE = {
 }
 
 
-def libreswan_cipher(word):
-    """Return the list of ENCR names for a Libreswan cipher name, or None if unknown."""
+def libreswan_cipher(word, kind='ike', key_bits=None):
+    """Return the list of ENCR names for a Libreswan cipher name, or None if unknown.
+
+    key_bits: a key length written as a separate token (``aes-256``), or None.
+    """
     word = word.lower()
     if word in LIBRESWAN_ENCR:
-        return [LIBRESWAN_ENCR[word]]
+        return [LIBRESWAN_ENCR[word]] if key_bits is None else None
     match = _LSW_KEYED.match(word)
-    if not match:
+    if not match or (match.group(2) and key_bits):
         return None
     base = _LSW_BASE[match.group(1)]
-    bits = [match.group(2)] if match.group(2) else list(LIBRESWAN_DEFAULT_KEY_BITS)
-    return ['%s_%s' % (base, size) for size in bits]
+    size = match.group(2) or key_bits
+    if size and size not in ('128', '192', '256'):
+        return None
+    bits = [size] if size else list(LIBRESWAN_DEFAULT_KEY_BITS.get(kind, LIBRESWAN_DEFAULT_KEY_BITS['ike']))
+    return ['%s_%s' % (base, bits_) for bits_ in bits]
 
 
 def libreswan_hash(word):

@@ -274,8 +274,13 @@ def _split_alternatives(token):
 
 
 def _libreswan_one(text, kind, major):
-    """Parse one Libreswan proposal ENCR[-PRF][-INTEG][;KE] (or -KE); return (proposal or None, errors)."""
-    errors = []
+    """Parse one Libreswan proposal; return (proposal or None, errors).
+
+    Forms, as pluto's v2 proposal parser reads them: IKE ``ENCR[-PRF][-KE]`` or
+    ``ENCR-INTEG-PRF[-KE]`` (the second only when the first hash is not a PRF, e.g.
+    ``none``); ESP ``ENCR[-INTEG][-KE]``; a KE may also follow ``;``; ``+`` joins
+    alternatives; a key length may follow the cipher as its own token (``aes-256``).
+    """
     main, _sep, ke_part = text.partition(';')
     tokens = [token.strip() for token in main.split('-')]
     if ke_part:
@@ -284,50 +289,70 @@ def _libreswan_one(text, kind, major):
         return None, ["empty algorithm in %s proposal '%s'" % (kind, text)]
     proposal = _empty(kind)
     if kind != 'ah':
-        for word in _split_alternatives(tokens.pop(0)):
-            names = libreswan_cipher(word)
+        words = _split_alternatives(tokens.pop(0))
+        key_bits = None
+        if tokens and tokens[0].isdigit() and len(words) == 1:
+            key_bits = tokens.pop(0)
+        for word in words:
+            names = libreswan_cipher(word, kind, key_bits)
             if names is None:
-                errors.append("unknown encryption algorithm '%s' in %s proposal '%s'" % (word, kind, text))
-            else:
-                _add(proposal, ENCR, names)
-    hashes = []
-    ke = None
-    for position, token in enumerate(tokens):
-        words = _split_alternatives(token)
-        as_hash = [libreswan_hash(word) for word in words]
-        as_ke = [libreswan_ke(word) for word in words]
-        if all(name is not None for name in as_hash) and ke is None:
-            hashes.append([name for name in as_hash if name])
-        elif all(name is not None for name in as_ke) and position == len(tokens) - 1:
-            ke = [name for name in as_ke if name]
-        else:
-            unknown = [word for word, h, k in zip(words, as_hash, as_ke) if h is None and k is None] or words
-            errors.append("unknown algorithm '%s' in %s proposal '%s'" % ('+'.join(unknown), kind, text))
-    if errors:
-        return None, errors
+                return None, ["unknown encryption algorithm '%s' in %s proposal '%s'"
+                              % (word + ('-' + key_bits if key_bits else ''), kind, text)]
+            _add(proposal, ENCR, names)
+    hashes, ke, problem = _libreswan_hashes_and_ke(tokens, kind, text)
+    if problem:
+        return None, [problem]
     aead = bool(proposal.get(ENCR)) and all(is_aead(name) for name in proposal[ENCR])
     if kind == 'ike':
-        if len(hashes) > 2:
-            return None, ["too many hash algorithms in IKE proposal '%s'" % text]
-        prfs = hashes[0] if hashes else list(_LSW_PRF)
-        _add(proposal, PRF, prfs)
         if len(hashes) == 2:
-            _add(proposal, INTEG, [INTEG_FROM_PRF[name] for name in hashes[1] if name in INTEG_FROM_PRF])
+            integ_words, prfs = hashes
+        elif hashes == [[]]:
+            integ_words, prfs = [], list(_LSW_PRF)
+        else:
+            integ_words, prfs = None, (hashes[0] if hashes else list(_LSW_PRF))
+        _add(proposal, PRF, prfs)
+        if integ_words is not None:
+            _add(proposal, INTEG, [INTEG_FROM_PRF[name] for name in integ_words if name in INTEG_FROM_PRF])
         elif not aead:
             _add(proposal, INTEG, [INTEG_FROM_PRF[name] for name in prfs if name in INTEG_FROM_PRF])
         _add(proposal, KE, ke if ke is not None else (LIBRESWAN5_IKE_KE if major >= 5 else LIBRESWAN4_IKE_KE))
     else:
-        if len(hashes) > 1:
-            return None, ["too many integrity algorithms in %s proposal '%s'" % (kind.upper(), text)]
         if hashes:
             _add(proposal, INTEG, [INTEG_FROM_PRF[name] for name in hashes[0] if name in INTEG_FROM_PRF])
         elif not aead:
             _add(proposal, INTEG, _LSW_INTEG)
         _add(proposal, KE, ke or [])
         _add(proposal, ESN, ['NO_EXT_SEQ'])
-    if aead:
-        proposal[INTEG] = []
+    if aead and proposal[INTEG]:
+        return None, ["AEAD encryption in %s proposal '%s' must have 'none' as the integrity algorithm"
+                      % (kind.upper(), text)]
     return proposal, []
+
+
+def _libreswan_hashes_and_ke(tokens, kind, text):
+    """Split the tokens after the cipher into hash lists and a KE list; return (hashes, ke, problem)."""
+    hashes = []
+    ke = None
+    max_hashes = 2 if kind == 'ike' else 1
+    for position, token in enumerate(tokens):
+        words = _split_alternatives(token)
+        as_hash = [libreswan_hash(word) for word in words]
+        as_ke = [libreswan_ke(word) for word in words]
+        is_last = position == len(tokens) - 1
+        if kind == 'ike' and hashes == [[]] and not all(name for name in as_hash):
+            # after the integrity 'none' pluto reads a PRF, nothing else
+            return None, None, "IKE proposal '%s' has no PRF after the integrity 'none'" % text
+        if ke is None and len(hashes) < max_hashes and all(name is not None for name in as_hash):
+            if kind == 'ike' and len(hashes) == 1 and hashes[0]:
+                # pluto read the first hash as the PRF, so nothing but a KE may follow.
+                return None, None, "%s proposal '%s' contains unexpected '%s'" % (kind.upper(), text, token)
+            hashes.append([name for name in as_hash if name])
+        elif is_last and all(name is not None for name in as_ke):
+            ke = [name for name in as_ke if name]
+        else:
+            unknown = [word for word, h, k in zip(words, as_hash, as_ke) if h is None and k is None] or words
+            return None, None, "unknown algorithm '%s' in %s proposal '%s'" % ('+'.join(unknown), kind, text)
+    return hashes, ke, None
 
 
 def parse_libreswan(text, kind, version=None):

@@ -258,21 +258,43 @@ def test_libreswan_alternatives_and_dash_ke():
                        'ke': ['ECP_256', 'ECP_384', 'CURVE_25519']}]
 
 
-def test_libreswan_cipher_without_key_length_proposes_256_and_128():
+def test_libreswan_cipher_without_key_length_proposes_both_sizes():
+    # pluto proposes both key sizes: high to low in IKE, low to high in ESP.
     result, errors = proposals.parse_libreswan('aes-sha2', 'esp')
     assert errors == []
-    assert result == [{'encr': ['AES_CBC_256', 'AES_CBC_128'], 'integ': ['HMAC_SHA2_256_128'], 'ke': [],
+    assert result == [{'encr': ['AES_CBC_128', 'AES_CBC_256'], 'integ': ['HMAC_SHA2_256_128'], 'ke': [],
                        'esn': ['NO_EXT_SEQ']}]
     result, _errors = proposals.parse_libreswan('aes_gcm', 'esp')
-    assert result[0]['encr'] == ['AES_GCM_16_256', 'AES_GCM_16_128']
+    assert result[0]['encr'] == ['AES_GCM_16_128', 'AES_GCM_16_256']
     assert result[0]['integ'] == []
+    result, _errors = proposals.parse_libreswan('aes-sha2', 'ike')
+    assert result[0]['encr'] == ['AES_CBC_256', 'AES_CBC_128']
 
 
-def test_libreswan_explicit_prf_and_integrity():
-    result, errors = proposals.parse_libreswan('aes128-sha2_512-sha2_256-modp2048', 'ike')
+def test_libreswan_key_length_as_own_token():
+    result, errors = proposals.parse_libreswan('aes-256-sha2;dh14', 'ike')
     assert errors == []
-    assert result[0]['prf'] == ['PRF_HMAC_SHA2_512']
-    assert result[0]['integ'] == ['HMAC_SHA2_256_128']
+    assert result[0]['encr'] == ['AES_CBC_256']
+    assert result[0]['ke'] == ['MODP_2048']
+    _result, errors = proposals.parse_libreswan('aes256-128-sha2', 'ike')
+    assert errors == ["unknown encryption algorithm 'aes256-128' in ike proposal 'aes256-128-sha2'"]
+
+
+def test_libreswan_integrity_before_prf_only_after_none():
+    result, errors = proposals.parse_libreswan('aes_gcm256-none-sha2_512-dh20', 'ike')
+    assert errors == []
+    assert result == [{'encr': ['AES_GCM_16_256'], 'integ': [], 'prf': ['PRF_HMAC_SHA2_512'], 'ke': ['ECP_384']}]
+    result, errors = proposals.parse_libreswan('aes_gcm-none', 'ike')
+    assert errors == []
+    assert result[0]['prf'] == ['PRF_HMAC_SHA2_512', 'PRF_HMAC_SHA2_256']
+    # A first hash that is a PRF makes pluto expect a KE next.
+    _result, errors = proposals.parse_libreswan('aes128-sha2_512-sha2_256-modp2048', 'ike')
+    assert errors == ["IKE proposal 'aes128-sha2_512-sha2_256-modp2048' contains unexpected 'sha2_256'"]
+
+
+def test_libreswan_esp_aead_needs_no_integrity():
+    _result, errors = proposals.parse_libreswan('aes_gcm-sha2', 'esp')
+    assert errors == ["AEAD encryption in ESP proposal 'aes_gcm-sha2' must have 'none' as the integrity algorithm"]
 
 
 def test_libreswan_ike_completes_missing_parts_per_version():
@@ -296,7 +318,8 @@ def test_libreswan_esp_pfs_group_and_none():
     ('blowfish-sha2', "'blowfish'"),
     ('aes-sha3', "'sha3'"),
     ('aes-sha2;dh99', "'dh99'"),
-    ('aes-sha2-sha2-sha2-dh14', 'too many hash'),
+    ('aes-sha2-sha2-sha2-dh14', "contains unexpected 'sha2'"),
+    ('aes-none-dh14', 'has no PRF'),
     ('aes--sha2', 'empty algorithm'),
 ])
 def test_libreswan_errors(text, fragment):
