@@ -9,7 +9,7 @@ Grammar: statements end with ``;``, blocks are ``{ ... }``, ``#`` starts a comme
 strings are "double quoted". The parts a diagnosis needs:
   ``path pre_shared_key "<file>";``, ``path certificate "<dir>";``, ``path include "<dir>";``
   ``include "<file or glob>";`` (relative to ``path include``)
-  ``remote (<address> [<port>] | anonymous) { exchange_mode; my_identifier; peers_identifier;
+  ``remote (<address> [<port>] | anonymous) [inherit <remote>] { exchange_mode; my_identifier; peers_identifier;
   certificate_type; nat_traversal; dpd_delay; lifetime; proposal { encryption_algorithm;
   hash_algorithm; authentication_method; dh_group; lifetime } ... }``
   ``sainfo (address <A/prefix> <proto> | anonymous) (address <B/prefix> <proto> | anonymous)
@@ -287,12 +287,12 @@ class _RacoonParser:
         written = []
         ph1id = None
         methods = []
-        for item in statement['block']:
+        for item_path, item in self._remote_items(path, statement, words):
             keyword = item['words'][0] if item['words'] else ''
-            at = origin(path, item['line'])
+            at = origin(item_path, item['line'])
             values = _values(item['words'])
             if keyword == 'proposal' and item['block'] is not None:
-                proposal, text, method, lifetime = self._ike_proposal(path, item)
+                proposal, text, method, lifetime = self._ike_proposal(item_path, item)
                 if proposal is not None:
                     proposals.append(proposal)
                     written.append(text)
@@ -363,6 +363,31 @@ class _RacoonParser:
         else:
             self.error(path, statement['line'], 'remote %s has no valid proposal block' % address)
         return conn, ph1id
+
+    def _remote_items(self, path, statement, words, seen=None):
+        """Return [(file, statement)] of a remote block, after the ones it inherits.
+
+        ``remote B inherit A { ... }`` starts from A's settings; B's own statements come
+        later and so win, and B's proposals replace A's when B has any.
+        """
+        own = [(path, item) for item in statement['block']]
+        if 'inherit' not in words or words.index('inherit') + 1 >= len(words):
+            return own
+        parent_name = words[words.index('inherit') + 1]
+        seen = (seen or set()) | set([id(statement)])
+        parent = None
+        for parent_path, candidate in self.remotes:
+            candidate_words = [_unquote(word) for word in candidate['words'][1:]]
+            if candidate_words[:1] == [parent_name] and id(candidate) not in seen:
+                parent = (parent_path, candidate, candidate_words)
+                break
+        if parent is None:
+            self.error(path, statement['line'], "remote inherits unknown remote '%s'" % parent_name[:60])
+            return own
+        inherited = self._remote_items(parent[0], parent[1], parent[2], seen)
+        if any(item['words'][:1] == ['proposal'] for _path, item in own):
+            inherited = [(item_path, item) for item_path, item in inherited if item['words'][:1] != ['proposal']]
+        return inherited + own
 
     def _cert_path(self, name):
         """Resolve a certificate file name under path certificate."""

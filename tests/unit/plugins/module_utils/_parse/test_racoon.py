@@ -111,6 +111,25 @@ def test_remoteid_ties_a_sainfo_to_one_remote():
     assert [len(conn['children']) for conn in result['connections']] == [0, 1]
 
 
+def test_remote_inherits_settings_and_proposals():
+    result = parse({CONF: 'remote anonymous { my_identifier fqdn "r1.lab"; dpd_delay 30; proposal { '
+                          'encryption_algorithm aes 256; hash_algorithm sha256; authentication_method pre_shared_key; '
+                          'dh_group 14; } }\n'
+                          'remote 192.0.2.7 inherit anonymous { dpd_delay 10; }\n'
+                          'remote 192.0.2.8 inherit anonymous { proposal { encryption_algorithm 3des; '
+                          'hash_algorithm sha1; authentication_method rsasig; dh_group 2; } }\n'
+                          'remote 192.0.2.9 inherit nowhere { }\n'})
+    conns = dict((conn['name'], conn) for conn in result['connections'])
+    seven = conns['remote 192.0.2.7']
+    assert seven['dpd_delay'] == 10 and seven['local_auth'][0]['id'] == 'r1.lab'
+    assert seven['ike_proposals']['written'] == 'aes256-sha256-modp2048'
+    eight = conns['remote 192.0.2.8']
+    assert eight['ike_proposals']['written'] == '3des-sha1-modp1024'
+    assert eight['local_auth'][0]['auth'] == 'pubkey' and eight['dpd_delay'] == 30
+    assert [(e['line'], e['message']) for e in result['errors']] == [
+        (4, "remote inherits unknown remote 'nowhere'"), (4, 'remote 192.0.2.9 has no valid proposal block')]
+
+
 def test_protocol_selector_and_port():
     result = parse({CONF: 'remote 192.0.2.1 [4500] { proposal { encryption_algorithm 3des; hash_algorithm md5; '
                           'authentication_method rsasig; dh_group 5; } }\n'
