@@ -18,6 +18,8 @@ from .constants import LIBRESWAN_CACHE
 from .lab import Lab
 from .topology import HOSTS
 
+TIMINGS = []  # (label, seconds) of every lab setup/teardown in this session
+
 REQUIRED_TOOLS = ("charon-systemd", "swanctl", "pki", "sshd", "ssh", "ssh-keygen", "nft", "unshare", "nsenter", "ip",
                   "ipsec")
 
@@ -44,6 +46,13 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "lab: needs the real-daemon IPsec lab (root, lab packages)")
 
 
+def pytest_terminal_summary(terminalreporter):
+    """Print how long the session lab took to set up and tear down."""
+    if TIMINGS:
+        terminalreporter.write_sep("-", "ipsec lab")
+        terminalreporter.write_line(", ".join("%s %.2f s" % item for item in TIMINGS))
+
+
 @pytest.fixture(scope="session")
 def lab(request):
     """The running lab (all hosts; Libreswan hosts only if Libreswan is unpacked)."""
@@ -54,8 +63,13 @@ def lab(request):
     if not libreswan_available():
         only = [item.name for item in HOSTS if item.flavour != "libreswan"]
     the_lab = Lab(only=only)
-    request.addfinalizer(the_lab.down)
+
+    def finish():
+        the_lab.down()
+        TIMINGS.append(("teardown", the_lab.timings["teardown"]))
+    request.addfinalizer(finish)
     the_lab.up()
+    TIMINGS.append(("setup", the_lab.timings["setup"]))
     return the_lab
 
 
