@@ -261,3 +261,14 @@ def test_racoon_psk_file():
     assert [(e['line'], e['message']) for e in result['errors']] == [
         (5, 'expected an identifier and a key'), (6, 'PSK secret is malformed: invalid hexadecimal PSK')]
     assert 'simple secret' not in json.dumps(result)
+
+
+def test_reads_the_file_system_by_default(tmp_path):
+    (tmp_path / 'ipsec.secrets').write_text(u'include extra/*.secrets\n: PSK "top"\n')
+    (tmp_path / 'extra').mkdir()
+    (tmp_path / 'extra' / 'x.secrets').write_text(u'a b : PSK "inner"\n')
+    result = parse_secrets(str(tmp_path / 'ipsec.secrets'), psk_key=KEY)
+    assert [(e['ids'], e['digest']) for e in result['entries']] == [
+        (['a', 'b'], digest(b'inner')), ([], digest(b'top'))]
+    missing = parse_secrets(str(tmp_path / 'nope.secrets'))
+    assert 'No such file' in missing['errors'][0]['message']

@@ -342,3 +342,16 @@ def test_grammar_shaped_text_never_raises(lines, version):
                                   context={'version': version}, local_addresses=['192.0.2.1'])
     for conn in result['connections']:
         orient(conn, ['10.0.0.1'])
+
+
+def test_reads_the_file_system_by_default(tmp_path):
+    conf_dir = tmp_path / 'ipsec.d'
+    conf_dir.mkdir()
+    (tmp_path / 'ipsec.conf').write_text(u'config setup\n\tuniqueids=no\ninclude ipsec.d/*.conf\n')
+    (conf_dir / 'a.conf').write_text(u'conn a\n\tleft=192.0.2.1\n\tright=192.0.2.2\n\tauto=add\n')
+    (conf_dir / 'b.conf').write_bytes(b'conn b\n\tleft=192.0.2.1\n\tright=\xff\xfe\n')
+    result = parse_libreswan_conf(str(tmp_path / 'ipsec.conf'))
+    assert result['files'] == [str(tmp_path / 'ipsec.conf'), str(conf_dir / 'a.conf'), str(conf_dir / 'b.conf')]
+    conns = by_name(result)
+    assert conns['a']['auto'] == 'add' and conns['a']['unique'] == 'no'
+    assert conns['b']['remote_addrs'] == [u'\ufffd\ufffd']

@@ -207,3 +207,14 @@ def test_arbitrary_text_never_raises(text):
     'my_identifier', 'fqdn', '"a"', '\n', '#c\n']), max_size=40))
 def test_grammar_shaped_text_never_raises(tokens):
     parse({CONF: ' '.join(tokens), '/etc/racoon/x.conf': ' '.join(tokens)})
+
+
+def test_reads_the_file_system_by_default(tmp_path):
+    (tmp_path / 'racoon.conf').write_text(
+        u'path include "%s";\ninclude "r.conf";\n' % tmp_path)
+    (tmp_path / 'r.conf').write_text(
+        u'remote 192.0.2.1 { proposal { encryption_algorithm aes; hash_algorithm sha1; '
+        u'authentication_method pre_shared_key; dh_group 2; } }\n')
+    result = parse_racoon_conf(str(tmp_path / 'racoon.conf'))
+    assert result['errors'] == []
+    assert result['connections'][0]['ike_proposals']['effective'][0]['encr'] == ['AES_CBC_128']
