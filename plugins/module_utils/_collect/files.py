@@ -23,6 +23,7 @@ import stat
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.source import MAX_FILE_BYTES
 
 TAIL_BLOCK = 64 * 1024
+COUNT_LIMIT = 64 * 1024 * 1024
 
 
 def _name_of(lookup, number):
@@ -122,10 +123,10 @@ class HostFiles:
         }
 
     def tail_lines(self, path, max_lines):
-        """Return (first_line_number or None, last max_lines lines) of a text file, reading from the end.
+        """Return (number of the first returned line or None, the last max_lines lines) of a text file.
 
-        The line number is only known when the whole file was read; for a large file
-        only the last blocks are read and the number is None.
+        Reads blocks from the end, never the whole of a large file. The line number is
+        counted when the skipped part is at most COUNT_LIMIT bytes, else it is None.
         """
         with open(self.real(path), 'rb') as handle:
             handle.seek(0, os.SEEK_END)
@@ -137,10 +138,23 @@ class HostFiles:
                 position -= step
                 handle.seek(position)
                 data = handle.read(step) + data
-        lines = data.decode('utf-8', errors='replace').splitlines()
-        if position > 0 and lines:
-            lines = lines[1:]   # the first line is cut in the middle
-        kept = lines[-max_lines:] if max_lines > 0 else []
-        if position == 0:
-            return len(lines) - len(kept) + 1, kept
-        return None, kept
+            lines = data.decode('utf-8', errors='replace').splitlines()
+            if position > 0 and lines:
+                lines = lines[1:]   # the first line is cut in the middle
+            kept = lines[-max_lines:] if max_lines > 0 else []
+            skipped_in_data = len(lines) - len(kept)
+            if position == 0:
+                return skipped_in_data + 1, kept
+            if position > COUNT_LIMIT:
+                return None, kept
+            handle.seek(0)
+            newlines = 0
+            remaining = position
+            while remaining > 0:
+                block = handle.read(min(TAIL_BLOCK * 16, remaining))
+                if not block:
+                    break
+                newlines += block.count(b'\n')
+                remaining -= len(block)
+            # The cut line started before position: it is line newlines + 1, so the first kept one is next.
+            return newlines + 2 + skipped_in_data, kept

@@ -48,10 +48,12 @@ def _is_zombie(stat_text):
 def scan_processes(files):
     """Return [{pid, comm, cmdline (list), start_time (epoch or None)}] of the live processes in /proc.
 
-    Zombies are left out: a daemon that died but was not reaped yet is not running.
+    Zombies are left out (a daemon that died but was not reaped yet is not running), and so
+    are processes of other PID namespaces (containers) when the namespaces can be compared.
     """
     btime = boot_time(files)
     ticks = _clock_ticks()
+    own_namespace = files.readlink('/proc/self/ns/pid')
     processes = []
     try:
         names = files.listdir('/proc')
@@ -63,6 +65,10 @@ def scan_processes(files):
         base = '/proc/%s' % name
         stat_text = files.read_text(base + '/stat')
         if not stat_text or _is_zombie(stat_text):
+            continue
+        namespace = files.readlink(base + '/ns/pid')
+        if own_namespace and namespace and namespace != own_namespace:
+            # A daemon in a container is not this host's daemon.
             continue
         comm = files.read_text(base + '/comm', '')
         try:
