@@ -70,8 +70,8 @@ _NOTIFY_SHORT_ERRORS = '|'.join(sorted(
 # Libreswan state names -> the message ID of the exchange the state waits on.
 # IKE_SA_INIT is message 0, IKE_AUTH message 1 (IKEv1 main mode has no message IDs; 0 by analogy).
 LIBRESWAN_STATE_MESSAGE_ID = (
-    (re.compile(r'PARENT_I1|IKE_SA_INIT_I|MAIN_I1|AGGR_I1'), 0),
-    (re.compile(r'PARENT_I2|IKE_AUTH_I|IKE_SA_INIT_IR|MAIN_I3|AGGR_I2'), 1),
+    (re.compile(r'(?:PARENT_I1|IKE_SA_INIT_I|MAIN_I1|AGGR_I1)$'), 0),
+    (re.compile(r'(?:PARENT_I2|IKE_AUTH_I|IKE_SA_INIT_IR|MAIN_I3|AGGR_I2)$'), 1),
 )
 
 

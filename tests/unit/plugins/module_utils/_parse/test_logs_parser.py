@@ -238,6 +238,16 @@ def test_libreswan_signatures(line, kind, code, message_id):
     assert event['connection'] == 'c'
 
 
+@pytest.mark.parametrize('state, message_id', [
+    ('STATE_V2_PARENT_I1', 0), ('STATE_V2_PARENT_I2', 1), ('STATE_V2_IKE_SA_INIT_I', 0),
+    ('STATE_V2_IKE_SA_INIT_IR', 1), ('STATE_V2_IKE_AUTH_I', 1), ('STATE_MAIN_I1', 0),
+    ('STATE_V2_ESTABLISHED_IKE_SA', None), ('STATE_V2_REKEY_CHILD_I1', None),
+])
+def test_libreswan_state_gives_the_message_id(state, message_id):
+    event = one('"c" #1: %s: retransmission; will wait 0.5 seconds for response' % state, daemon='libreswan')
+    assert event['message_id'] == message_id
+
+
 def test_libreswan_ipv6_peer_prefix_keeps_connection():
     event = one('"c"[1] 2001:db8::1 #4: initiator established Child SA using #3; IPsec tunnel', daemon='libreswan')
     assert (event['kind'], event['connection']) == ('child_established', 'c')
