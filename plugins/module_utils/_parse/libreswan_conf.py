@@ -223,7 +223,10 @@ class _Reader:
             except _ConfSyntaxError as exc:
                 self.error(path, number, str(exc))
                 continue
-            for key, value in pairs:
+            if len(pairs) > 1:
+                # pluto's parser takes one key=value per line ("syntax error [<second key>]").
+                self.error(path, number, "one key=value per line: '%s' follows '%s'" % (pairs[1][0], pairs[0][0]))
+            for key, value in pairs[:1]:
                 section['items'].append((key, value, path, number))
 
     def _header(self, path, number, text, stack, current):
@@ -419,6 +422,9 @@ class _ConnBuilder:
         ikev2 = self.conn_values.get('ikev2')
         if keyexchange is not None and keyexchange[0].lower() in ('ikev1', 'ikev2'):
             version, entry = int(keyexchange[0][-1]), keyexchange
+            if major < 5:
+                self.warn(keyexchange, "keyexchange=%s needs Libreswan 5 (4.x accepts only 'ike' and refuses "
+                                       'the file; use ikev2=)' % keyexchange[0], 'error')
         elif ikev2 is not None:
             word = ikev2[0].lower()
             if word in ('insist', 'yes', 'always'):

@@ -219,8 +219,26 @@ def test_version_defaults(version, ike_version, rekey):
     ('ikev2=permit', 2), ('keyexchange=ike', 2),
 ])
 def test_ike_version_keywords(line, version):
-    conn = parse(conf('conn a\n\tleft=192.0.2.1\n\tright=192.0.2.2\n\t%s\n' % line))['connections'][0]
-    assert conn['ike_version'] == version
+    result = parse(conf('conn a\n\tleft=192.0.2.1\n\tright=192.0.2.2\n\t%s\n' % line), version='5.2')
+    assert result['connections'][0]['ike_version'] == version
+
+
+def test_keyexchange_ikev1_is_refused_by_libreswan_4():
+    # Measured with Libreswan 4.10's readwriteconf: "keyword keyexchange, invalid value: ikev1".
+    result = parse(conf('conn a\n\tleft=192.0.2.1\n\tright=192.0.2.2\n\tkeyexchange=ikev1\n'), version='4.10')
+    assert result['connections'][0]['ike_version'] == 1
+    assert [(e['line'], e['severity']) for e in result['errors']] == [(4, 'error')]
+    assert 'needs Libreswan 5' in result['errors'][0]['message']
+
+
+def test_one_key_value_per_line():
+    # Measured with Libreswan 4.10: "right=5.6.7.8 leftid=@x" is "syntax error [leftid]".
+    result = parse(conf('conn a\n  left = 192.0.2.1\n\tright=192.0.2.2 leftid=@x\n'))
+    assert [(e['line'], e['message']) for e in result['errors']] == [(3, "one key=value per line: 'leftid' follows "
+                                                                         "'right'")]
+    conn = result['connections'][0]
+    assert conn['local_addrs'] == ['192.0.2.1'] and conn['remote_addrs'] == ['192.0.2.2']
+    assert conn['local_auth'][0]['id'] == '192.0.2.1'
 
 
 def test_several_default_sections_later_value_replaces():
