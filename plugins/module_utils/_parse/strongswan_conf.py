@@ -172,25 +172,39 @@ def _plugin_name(word):
     return word.rstrip('!')
 
 
-def loaded_plugins(parsed, installed_plugins):
-    """Return the plugin names charon loads.
+def _load_setting(entry):
+    """Return True/False for a plugin's ``load`` value (a bool or a priority), None when unset."""
+    if entry is None or entry.get('load') is None:
+        return None
+    value = entry['load'].strip()
+    try:
+        return int(value, 10) != 0
+    except ValueError:
+        return parse_bool(value) is True
 
-    An explicit ``load`` list wins. Otherwise every installed plugin is loaded unless
-    its ``load`` setting says no (Debian/Ubuntu ship kernel-libipsec with ``load = no``).
+
+def loaded_plugins(parsed, installed_plugins):
+    """Return the plugin names charon loads, following strongSwan's plugin loader.
+
+    With ``charon.load_modular = yes`` the set is the plugins whose ``load`` setting is
+    yes or a priority (the ``load`` list only orders them). Otherwise it is the
+    ``load`` list, or without one every installed plugin, minus those whose ``load``
+    setting is no. When installed_plugins is given (non-empty), plugins that are not
+    installed are dropped: charon cannot load them.
     """
-    if parsed.get('load') is not None:
-        names = []
-        for word in parsed['load']:
-            name = _plugin_name(word)
-            if name and name not in names:
-                names.append(name)
-        return names
     settings = parsed.get('plugins') or {}
-    names = []
-    for name in installed_plugins or []:
-        entry = settings.get(name)
-        if entry is not None and entry.get('load') is not None and parse_bool(entry['load']) is False:
-            continue
-        if name not in names:
-            names.append(name)
+    installed = list(installed_plugins or [])
+    if (parsed.get('charon') or {}).get('load_modular'):
+        names = sorted(name for name, entry in settings.items() if _load_setting(entry))
+    else:
+        if parsed.get('load') is not None:
+            base = [_plugin_name(word) for word in parsed['load']]
+        else:
+            base = installed
+        names = []
+        for name in base:
+            if name and name not in names and _load_setting(settings.get(name)) is not False:
+                names.append(name)
+    if installed:
+        names = [name for name in names if name in installed]
     return names

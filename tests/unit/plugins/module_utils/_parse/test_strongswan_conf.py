@@ -74,12 +74,23 @@ def test_charon_systemd_section_wins_over_charon():
     assert parsed['charon']['port_nat_t'] == 4501
 
 
-def test_explicit_load_list_wins():
+def test_modular_loading_ignores_the_load_list_for_the_set():
+    # The fixture sets load_modular = yes (as Debian does) and an explicit load list:
+    # strongSwan then loads the plugins whose load setting is yes, so kernel-libipsec stays out.
     parsed = parse_strongswan_conf(PATH, fixture_reader('gw-a'))
-    names = loaded_plugins(parsed, INSTALLED)
-    assert 'kernel-libipsec' in names
-    assert 'kdf' in names
-    assert names == [word.rstrip('!') for word in parsed['load']]
+    assert loaded_plugins(parsed, INSTALLED) == ['gmp', 'openssl']
+    assert loaded_plugins(parsed, None) == ['gmp', 'openssl']
+
+
+def test_explicit_load_list_without_modular_loading():
+    files = {
+        PATH: 'charon {\n  load = aes sha2! hmac kernel-libipsec nonce missing\n'
+              '  plugins {\n    include strongswan.d/charon/*.conf\n  }\n}\n',
+        '/etc/strongswan.d/charon/hmac.conf': 'hmac {\n  load = no\n}\n',
+    }
+    parsed = parse_strongswan_conf(PATH, MemoryReader(files))
+    assert loaded_plugins(parsed, None) == ['aes', 'sha2', 'kernel-libipsec', 'nonce', 'missing']
+    assert loaded_plugins(parsed, INSTALLED) == ['aes', 'sha2', 'kernel-libipsec', 'nonce']
 
 
 def test_without_load_list_installed_plugins_minus_load_no():
@@ -94,6 +105,13 @@ def test_without_load_list_installed_plugins_minus_load_no():
     assert loaded_plugins(parsed, INSTALLED) == ['aes', 'sha2', 'hmac', 'gmp', 'openssl', 'kernel-netlink',
                                                  'random', 'nonce']
     assert loaded_plugins(parsed, None) == []
+
+
+def test_modular_loading_with_priorities_and_zero():
+    text = ('charon {\n  load_modular = yes\n  plugins {\n    aes { load = 10 }\n    des { load = 0 }\n'
+            '    md5 { }\n    sha2 { load = yes }\n  }\n}\n')
+    parsed = parse_strongswan_conf(PATH, MemoryReader({PATH: text}))
+    assert loaded_plugins(parsed, None) == ['aes', 'sha2']
 
 
 def test_invalid_setting_is_a_located_warning_and_default_stays():
