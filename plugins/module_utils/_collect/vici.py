@@ -93,6 +93,13 @@ def _text(data):
     return data.decode('utf-8', errors='replace')
 
 
+def _take(data, start, length):
+    """Return data[start:start + length]; raise ViciError when the message ends before."""
+    if start + length > len(data):
+        raise ViciError('truncated vici message')
+    return data[start:start + length]
+
+
 def decode_message(data, binary_keys=()):
     """Decode a vici message into nested dicts and lists of text.
 
@@ -110,7 +117,7 @@ def decode_message(data, binary_keys=()):
             pos += 1
             if kind in (SECTION_START, KEY_VALUE, LIST_START):
                 length = data[pos]
-                name = _text(data[pos + 1:pos + 1 + length])
+                name = _text(_take(data, pos + 1, length))
                 pos += 1 + length
             if kind == SECTION_START:
                 section = {}
@@ -121,8 +128,8 @@ def decode_message(data, binary_keys=()):
                     raise ViciError('unbalanced section end')
                 stack.pop()
             elif kind == KEY_VALUE:
-                length = struct.unpack('!H', data[pos:pos + 2])[0]
-                raw = data[pos + 2:pos + 2 + length]
+                length = struct.unpack('!H', _take(data, pos, 2))[0]
+                raw = _take(data, pos + 2, length)
                 pos += 2 + length
                 stack[-1][name] = raw if name in binary_keys else _text(raw)
             elif kind == LIST_START:
@@ -131,8 +138,8 @@ def decode_message(data, binary_keys=()):
             elif kind == LIST_ITEM:
                 if current_list is None:
                     raise ViciError('list item outside a list')
-                length = struct.unpack('!H', data[pos:pos + 2])[0]
-                current_list.append(_text(data[pos + 2:pos + 2 + length]))
+                length = struct.unpack('!H', _take(data, pos, 2))[0]
+                current_list.append(_text(_take(data, pos + 2, length)))
                 pos += 2 + length
             elif kind == LIST_END:
                 if current_list is None:
