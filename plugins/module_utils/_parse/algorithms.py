@@ -111,8 +111,9 @@ STRONGSWAN_KE = {
     'mlkem512': 'ML_KEM_512',
     'mlkem768': 'ML_KEM_768',
     'mlkem1024': 'ML_KEM_1024',
-    'none': None,
-    'modpnone': None,
+    # In ESP/AH proposals KE_NONE makes PFS optional; IKE proposals drop it.
+    'none': 'KE_NONE',
+    'modpnone': 'KE_NONE',
     'modpnull': 'MODP_NULL',
 }
 

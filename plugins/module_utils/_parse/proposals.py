@@ -7,7 +7,8 @@
 
 A normalized proposal is a dict of transform lists named as strongSwan's IKEv2
 transforms: IKE proposals have ``encr``, ``integ``, ``prf``, ``ke``; ESP proposals
-``encr``, ``integ``, ``ke``, ``esn``; AH proposals ``integ``, ``ke``, ``esn``.
+``encr``, ``integ``, ``ke``, ``esn``; AH proposals ``integ``, ``ke``, ``esn``. In ESP/AH
+proposals ``KE_NONE`` in ``ke`` means PFS is optional (strongSwan's ``none`` keyword).
 strongSwan 6 additional key exchanges (``ke1_`` .. ``ke7_``) appear as ``ke1`` .. ``ke7``.
 
 The expand functions return ``(proposal_set, errors)``: proposal_set is the model's
@@ -73,11 +74,14 @@ def proposal_algorithms(proposal):
 
 
 def ke_methods(proposals):
-    """Return the KE methods named anywhere in a list of proposals (the PFS groups for ESP)."""
+    """Return the KE methods named anywhere in a list of proposals (the PFS groups for ESP).
+
+    KE_NONE (strongSwan's ``none`` in an ESP proposal: PFS optional) is not a group.
+    """
     groups = []
     for proposal in proposals:
         for name in proposal.get(KE, []):
-            if name not in groups:
+            if name != 'KE_NONE' and name not in groups:
                 groups.append(name)
     return groups
 
@@ -196,6 +200,7 @@ def _check_strongswan(proposal, kind, text):
     if aead and len(aead) != len(encr):
         return None, ["AEAD and classic encryption algorithms can't be mixed in %s proposal '%s'" % (kind, text)]
     if kind == 'ike':
+        proposal[KE] = [name for name in proposal[KE] if name != 'KE_NONE']
         if not proposal[PRF]:
             _add(proposal, PRF, [PRF_FROM_INTEG[name] for name in proposal[INTEG] if name in PRF_FROM_INTEG])
         if not encr:

@@ -48,8 +48,8 @@ from ansible_collections.ipsec.doctor.plugins.module_utils._parse.algorithms imp
     ('aes128ccm', 'encr', ['AES_CCM_16_128']),
     ('camellia', 'encr', ['CAMELLIA_CBC_128']),
     ('serpent256', 'encr', ['SERPENT_CBC_256']),
-    ('modpnone', 'ke', []),
-    ('none', 'ke', []),
+    ('modpnone', 'ke', ['KE_NONE']),
+    ('none', 'ke', ['KE_NONE']),
 ])
 def test_strongswan_keywords(keyword, kind, names):
     assert strongswan_keyword(keyword) == (kind, names)
@@ -115,6 +115,15 @@ def test_strongswan_esp_adds_no_ext_seq_and_keeps_pfs_group():
         {'encr': ['AES_CBC_128'], 'integ': ['HMAC_SHA2_256_128'], 'ke': [], 'esn': ['EXT_SEQ', 'NO_EXT_SEQ']},
     ]
     assert proposals.ke_methods(result) == ['MODP_2048']
+
+
+def test_strongswan_esp_none_makes_pfs_optional():
+    result, errors = proposals.parse_strongswan('aes256-sha256-modp2048-none', 'esp')
+    assert errors == []
+    assert result[0]['ke'] == ['MODP_2048', 'KE_NONE']
+    assert proposals.ke_methods(result) == ['MODP_2048']
+    result, errors = proposals.parse_strongswan('aes256-sha256-modp2048-none', 'ike')
+    assert result[0]['ke'] == ['MODP_2048']
 
 
 def test_strongswan_esp_drops_prf_and_allows_encryption_only():
