@@ -12,9 +12,10 @@ lists are written ``{a, b}``; there is no line continuation; ``#`` starts a comm
 Precedence, as Libreswan's confread applies it:
   * every ``conn %default`` section (wherever it is, several allowed, a later one replacing
     an earlier value) gives the defaults of all connections; a connection's own value wins;
-  * ``also=<conn>`` inserts that section in place; the first definition of a key wins, and
-    a later definition with a different value is a duplicate that Libreswan 4.x/5.x refuse
-    (reported as an error, the first value is kept);
+  * ``also=<conn>`` adds that section's keys and the first definition of a key wins. Libreswan
+    5 inserts it in place and refuses a conflicting later value (an error); Libreswan 4 reads
+    the conn's own keys first and the also= sections after them, breadth first (measured with
+    4.10's readwriteconf), so there the conn's own value wins and duplicates are warnings;
   * Fedora/RHEL include /etc/crypto-policies/back-ends/libreswan.config, a generated
     ``conn %default`` with ike=, esp= and authby=, so the crypto policy sets the defaults.
 
@@ -308,38 +309,68 @@ def _merge_defaults(sections, errors):
     return merged
 
 
-def _resolve_conn(section, conns, defaults, errors):
-    """Return {key: (value, file, line)} for one conn: own keys and also= in place, then %default."""
-    values = {}
-    visited = set()
+def _resolve_conn(section, conns, defaults, errors, version):
+    """Return {key: (value, file, line)} for one conn: its own keys, its also= sections, then %default.
 
-    def apply(current):
-        """Add a section's keys in place (also= recursively); the first definition wins."""
-        if current['name'] in visited:
+    The first definition of a key wins. Libreswan 5 inserts an also= section in place (a
+    later conflicting value is an error that makes pluto refuse the conn). Libreswan 4
+    (measured with 4.10's readwriteconf) reads the conn's own keys first and then the also=
+    sections breadth first, logging every duplicate; so there the conn's own value wins.
+    """
+    values = {}
+    visited = set([section['name']])
+    in_place = version >= (5, 0)
+
+    def also_targets(value, file, line):
+        targets = []
+        for name in _split_list(value):
+            target = conns.get(name)
+            if target is None:
+                errors.append({'file': file, 'line': line, 'severity': 'error',
+                               'message': "cannot find conn '%s' needed by conn '%s'" % (name, section['name'])})
+            elif name not in visited:
+                visited.add(name)
+                targets.append(target)
+        return targets
+
+    def add(current, key, value, file, line):
+        if key not in values:
+            values[key] = (value, file, line)
             return
-        visited.add(current['name'])
+        first = values[key]
+        if in_place and first[0] == value:
+            return
+        conflict = first[0] != value
+        errors.append({
+            'file': file, 'line': line,
+            'severity': 'error' if in_place and conflict else 'warning',
+            'message': "duplicate key '%s' in conn %s while processing def %s (first set at %s%s); the first value "
+                       'is used' % (key, section['name'], current['name'], origin(first[1], first[2]),
+                                    ', Libreswan 5 refuses the conn' if in_place else ''),
+        })
+
+    def apply_in_place(current):
         for key, value, file, line in current['items']:
             if key == 'also':
-                for name in _split_list(value):
-                    target = conns.get(name)
-                    if target is None:
-                        errors.append({'file': file, 'line': line, 'severity': 'error',
-                                       'message': "cannot find conn '%s' needed by conn '%s'"
-                                       % (name, section['name'])})
-                    else:
-                        apply(target)
-                continue
-            if key in values:
-                if values[key][0] != value:
-                    first = values[key]
-                    errors.append({'file': file, 'line': line, 'severity': 'error',
-                                   'message': "duplicate key '%s' in conn '%s' (first set at %s); Libreswan refuses "
-                                              'a conflicting duplicate, the first value is used'
-                                   % (key, section['name'], origin(first[1], first[2]))})
-                continue
-            values[key] = (value, file, line)
+                for target in also_targets(value, file, line):
+                    apply_in_place(target)
+            else:
+                add(current, key, value, file, line)
 
-    apply(section)
+    def apply_breadth_first():
+        queue = [section]
+        while queue:
+            current = queue.pop(0)
+            for key, value, file, line in current['items']:
+                if key == 'also':
+                    queue.extend(also_targets(value, file, line))
+                else:
+                    add(current, key, value, file, line)
+
+    if in_place:
+        apply_in_place(section)
+    else:
+        apply_breadth_first()
     for key, entry in defaults.items():
         values.setdefault(key, entry)
     return values
@@ -716,7 +747,7 @@ def parse_libreswan_conf(path=DEFAULT_PATH, reader=None, context=None, local_add
     connections = []
     cert_refs = []
     for name, section in conns.items():
-        values = _resolve_conn(section, conns, defaults, errors)
+        values = _resolve_conn(section, conns, defaults, errors, version)
         builder = _ConnBuilder(name, section, values, setup, version, errors)
         local_end = _choose_local_end(builder.ends, local_addresses)
         connections.append(builder.build(local_end))

@@ -62,12 +62,19 @@ def test_files_and_connections():
 
 
 def test_errors_of_the_fixture_are_exactly_the_duplicate():
+    # Libreswan 4: the conn's own ikelifetime=2h wins, the one from also=lab-common is a logged duplicate.
     result = parse(fedora_files())
     assert [(e['file'], e['line'], e['severity']) for e in result['errors']] == [
-        ('/etc/ipsec.d/gateways.conf', 19, 'error'),
+        ('/etc/ipsec.d/gateways.conf', 3, 'warning'),
     ]
-    assert "duplicate key 'ikelifetime' in conn 'west-east'" in result['errors'][0]['message']
-    assert 'gateways.conf:3' in result['errors'][0]['message']
+    assert result['errors'][0]['message'].startswith(
+        "duplicate key 'ikelifetime' in conn west-east while processing def lab-common "
+        "(first set at /etc/ipsec.d/gateways.conf:19)")
+    # Libreswan 5: also= is inserted in place, so lab-common's 1h came first and 2h conflicts.
+    five = parse(fedora_files(), version='5.2')
+    duplicates = [e for e in five['errors'] if 'duplicate' in e['message']]
+    assert [(e['line'], e['severity']) for e in duplicates] == [(19, 'error')]
+    assert 'Libreswan 5 refuses the conn' in duplicates[0]['message']
 
 
 def test_deprecated_keywords_warn_from_libreswan_5():
@@ -88,9 +95,10 @@ def test_psk_gateway_connection():
     assert conn['src']['local_auth.0.auth'] == '/etc/ipsec.d/gateways.conf:17'
     assert conn['src']['local_addrs'] == '/etc/ipsec.d/gateways.conf:10'
     assert conn['auto'] == 'start'
-    # also= came before the conn's own ikelifetime=2h: the first definition (1h) wins.
-    assert conn['rekey_time'] == 3600 - 540
-    assert conn['src']['rekey_time'] == '/etc/ipsec.d/gateways.conf:3'
+    # Libreswan 4 reads the conn's own keys before its also= sections: ikelifetime=2h wins.
+    assert conn['rekey_time'] == 7200 - 540
+    assert conn['src']['rekey_time'] == '/etc/ipsec.d/gateways.conf:19'
+    assert by_name(parse(fedora_files(), version='5.2'))['west-east']['rekey_time'] == 3600 - 540
     assert conn['over_time'] == 540
     assert (conn['dpd_delay'], conn['dpd_timeout'], conn['encap']) == (10, 60, True)
     child = conn['children'][0]
@@ -253,12 +261,44 @@ def test_several_default_sections_later_value_replaces():
     assert conn['src']['rekey_time'] == '/etc/ipsec.conf:10'
 
 
-def test_also_chain_in_place_and_cycles():
+ALSO_CHAIN = (
+    'conn x\n\tleft=192.0.2.1\n\tright=192.0.2.2\n\talso=y\n\tikelifetime=4h\n'
+    'conn z\n\tleft=192.0.2.1\n\tright=192.0.2.2\n\tikelifetime=4h\n\talso=y\n'
+    'conn y\n\tikelifetime=3h\n\tsalifetime=1h\n\talso=w\n'
+    'conn w\n\tsalifetime=2h\n\tdpddelay=3\n'
+    'conn v\n\tleft=192.0.2.1\n\talso=y\n\talso=w2\n'
+    'conn w2\n\tdpddelay=4\n'
+)
+
+
+def resolved(result):
+    return dict((conn['name'], (conn['rekey_time'] + 540, conn['children'][0]['life_time'], conn['dpd_delay']))
+                for conn in result['connections'])
+
+
+def test_also_precedence_of_libreswan_4():
+    # The values Libreswan 4.10's readwriteconf prints for this file: own keys first, then also= breadth first.
+    assert resolved(parse(conf(ALSO_CHAIN), version='4.10')) == {
+        'x': (4 * 3600, 3600, 3), 'z': (4 * 3600, 3600, 3), 'y': (3 * 3600, 3600, 3),
+        'w': (8 * 3600, 2 * 3600, 3), 'v': (3 * 3600, 3600, 4), 'w2': (8 * 3600, 8 * 3600, 4),
+    }
+
+
+def test_also_precedence_of_libreswan_5():
+    # In place, depth first: x takes y's 3h (its own 4h conflicts), v takes w's dpddelay before w2's.
+    result = parse(conf(ALSO_CHAIN), version='5.2')
+    assert resolved(result)['x'] == (3 * 3600, 3600, 3)
+    assert resolved(result)['v'] == (3 * 3600, 3600, 3)
+    duplicates = [(e['line'], e['severity']) for e in result['errors'] if "in conn x while" in e['message']]
+    assert duplicates == [(16, 'error'), (5, 'error')]  # w's salifetime=2h after y's 1h, then x's own 4h
+
+
+def test_also_cycles_are_cut_and_equal_duplicates_accepted_by_libreswan_5():
     result = parse(conf('conn a\n\talso=b\n\tleft=192.0.2.1\n\tright=192.0.2.2\n'
                         'conn b\n\talso=c\n\tdpddelay=3\n'
-                        'conn c\n\talso=a\n\tdpddelay=3\n\tmobike=yes\n'))
+                        'conn c\n\talso=a\n\tdpddelay=3\n\tmobike=yes\n'), version='5.2')
     conn = by_name(result)['a']
-    assert result['errors'] == []  # equal duplicates are accepted, the cycle back to a is cut
+    assert result['errors'] == []
     assert (conn['dpd_delay'], conn['mobike']) == (3, True)
     assert conn['src']['dpd_delay'] == '/etc/ipsec.conf:10'  # c's value: also=c comes first in b
 
