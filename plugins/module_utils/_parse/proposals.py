@@ -156,7 +156,7 @@ def default_proposals(family, kind, version=None, plugins=None, explicit_default
 # strongSwan
 # ---------------------------------------------------------------------------
 
-def _strongswan_one(text, kind):
+def _strongswan_one(text, kind, version=None):
     """Parse one dash-joined strongSwan proposal; return (proposal or None, errors)."""
     proposal = _empty(kind)
     errors = []
@@ -166,6 +166,10 @@ def _strongswan_one(text, kind):
             errors.append("empty algorithm keyword in %s proposal '%s'" % (kind, text))
             continue
         extra = _ADDITIONAL_KE.match(word.lower())
+        if extra and version is not None and _major(version, DEFAULT_STRONGSWAN_VERSION) < 6:
+            errors.append("additional key exchange '%s' in %s proposal '%s' needs strongSwan 6.0 or later"
+                          % (word, kind, text))
+            continue
         if extra:
             transform, names = strongswan_keyword(extra.group(2))
             if transform != KE:
@@ -239,7 +243,7 @@ def parse_strongswan(text, kind, version=None, plugins=None):
         if item.lower() == 'default':
             proposals.extend(default_proposals('strongswan', kind, version, plugins, explicit_default=True))
             continue
-        proposal, item_errors = _strongswan_one(item, kind)
+        proposal, item_errors = _strongswan_one(item, kind, version)
         errors.extend(item_errors)
         if proposal is not None:
             proposals.append(proposal)

@@ -154,6 +154,14 @@ def test_strongswan_additional_key_exchanges():
     assert result[0]['ke1'] == ['ML_KEM_768']
 
 
+def test_additional_key_exchanges_need_strongswan_6():
+    _result, errors = proposals.parse_strongswan('aes256-sha512-modp3072-ke1_mlkem768', 'ike', '5.9.8')
+    assert errors == ["additional key exchange 'ke1_mlkem768' in ike proposal 'aes256-sha512-modp3072-ke1_mlkem768' "
+                      "needs strongSwan 6.0 or later"]
+    result, errors = proposals.parse_strongswan('aes256-sha512-modp3072-ke1_mlkem768', 'ike', '6.0.1')
+    assert errors == [] and result[0]['ke1'] == ['ML_KEM_768']
+
+
 def test_unset_strongswan_ike_is_classic_then_aead_default():
     proposal_set, errors = proposals.expand_strongswan(None, 'ike')
     assert errors == []
