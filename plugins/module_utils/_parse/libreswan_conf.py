@@ -213,7 +213,8 @@ class _Reader:
                 section = self._header(path, number, stripped, stack, section)
                 continue
             if stripped.split(None, 1)[0] == 'include':
-                # An indented include is read in place; the section goes on after it.
+                # pluto 4.10 refuses the file ("syntax error [include]"); read it anyway to show the rest.
+                self.error(path, number, 'include must start at column 0')
                 self._header(path, number, stripped, stack, section)
                 continue
             if section is None:
@@ -318,6 +319,7 @@ def _resolve_conn(section, conns, defaults, errors, version):
     sections breadth first, logging every duplicate; so there the conn's own value wins.
     """
     values = {}
+    defined_in = {}
     visited = set([section['name']])
     in_place = version >= (5, 0)
 
@@ -336,17 +338,20 @@ def _resolve_conn(section, conns, defaults, errors, version):
     def add(current, key, value, file, line):
         if key not in values:
             values[key] = (value, file, line)
+            defined_in[key] = current['name']
             return
         first = values[key]
-        if in_place and first[0] == value:
+        same_section = defined_in[key] == current['name']
+        if in_place and first[0] == value and not same_section:
             return
-        conflict = first[0] != value
+        # A key twice in one section fails the conn in 4.10 even with the same value.
+        fatal = same_section or (in_place and first[0] != value)
         errors.append({
             'file': file, 'line': line,
-            'severity': 'error' if in_place and conflict else 'warning',
+            'severity': 'error' if fatal else 'warning',
             'message': "duplicate key '%s' in conn %s while processing def %s (first set at %s%s); the first value "
                        'is used' % (key, section['name'], current['name'], origin(first[1], first[2]),
-                                    ', Libreswan 5 refuses the conn' if in_place else ''),
+                                    ', Libreswan refuses the conn' if fatal else ''),
         })
 
     def apply_in_place(current):

@@ -74,7 +74,14 @@ def test_errors_of_the_fixture_are_exactly_the_duplicate():
     five = parse(fedora_files(), version='5.2')
     duplicates = [e for e in five['errors'] if 'duplicate' in e['message']]
     assert [(e['line'], e['severity']) for e in duplicates] == [(19, 'error')]
-    assert 'Libreswan 5 refuses the conn' in duplicates[0]['message']
+    assert 'Libreswan refuses the conn' in duplicates[0]['message']
+
+
+def test_a_key_twice_in_one_section_is_an_error():
+    # Libreswan 4.10 fails the conn on "duplicate key 'left' in conn a while processing def a", same value or not.
+    result = parse(conf('conn a\n\tleft=192.0.2.1\n\tleft=192.0.2.1\n\tright=192.0.2.3\n\tright=192.0.2.4\n'))
+    assert [(e['line'], e['severity']) for e in result['errors']] == [(3, 'error'), (5, 'error')]
+    assert result['connections'][0]['remote_addrs'] == ['192.0.2.3']
 
 
 def test_deprecated_keywords_warn_from_libreswan_5():
@@ -340,10 +347,10 @@ def test_broken_file_gives_located_errors():
     assert conn['name'] == 'broken' and conn['local_addrs'] == ['198.51.100.30']
 
 
-def test_indented_include_is_read_in_place():
+def test_indented_include_is_an_error_but_read_in_place():
     result = parse({'/etc/ipsec.conf': 'conn a\n\tleft=192.0.2.1\n\tinclude /etc/ipsec.d/extra.conf\n\tright=192.0.2.2\n',
                     '/etc/ipsec.d/extra.conf': 'conn b\n\tleft=192.0.2.5\n'})
-    assert result['errors'] == []
+    assert [(e['line'], e['message']) for e in result['errors']] == [(3, 'include must start at column 0')]
     conns = by_name(result)
     assert conns['a']['remote_addrs'] == ['192.0.2.2'] and conns['b']['local_addrs'] == ['192.0.2.5']
 
