@@ -43,10 +43,11 @@ _TRAFFIC = re.compile(r'^(?:\d{3} )?#(?P<serial>\d+): "(?P<conn>[^"]+)"(?:\[\d+\
 
 
 def _convert(value, kind):
+    if kind == 'bool':
+        # vici sends flags only when they are set.
+        return value in ('yes', '1')
     if value is None:
         return [] if kind is list else None
-    if kind == 'bool':
-        return value == 'yes'
     if kind is int:
         try:
             return int(value)
