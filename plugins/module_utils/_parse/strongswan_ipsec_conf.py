@@ -55,7 +55,9 @@ DPDDELAY_DEFAULT = 30
 DPDTIMEOUT_DEFAULT = 150
 
 _GLOB_CHARS = re.compile(r'[*?\[]')
-_SETTING = re.compile(r'^\s*([^=\s]+)\s*=\s*(.*)$')
+_SETTING = re.compile(r'^[ \t]+((?:@#)?[^"#= \t]+)[ \t]*=(.*)$')
+_VALUE_WORD = re.compile(r'(?:@#)?[^"#= \t]+')
+_ESCAPES = {'n': '\n', 'r': '\r', 't': '\t'}
 
 # Keywords of strongSwan 5.9 starter (keywords.txt); side keywords without left/right.
 CONN_KEYWORDS = frozenset((
@@ -176,22 +178,57 @@ class IpsecConfReader:
         if self.current is None:
             self.error(file, number, 'parameter outside of a section')
             return
-        match = _SETTING.match(content)
+        match = _SETTING.match(raw)
         if not match:
             self.error(file, number, "expected 'key=value' in %s '%s'" % (self.current.kind, self.current.name))
             return
-        key, value = match.group(1), match.group(2).strip()
-        if value.startswith('"'):
-            end = value.find('"', 1)
-            if end < 0:
-                self.error(file, number, "unterminated quoted value for '%s'" % key)
-                return
-            value = value[1:end]
+        key = match.group(1)
+        value, problem = _setting_value(match.group(2))
+        if problem:
+            self.error(file, number, "%s for '%s'" % (problem, key))
+            return
         src = '%s:%s' % (file, number)
         if key == 'also':
             self.current.also.extend((name, src) for name in value.split())
         else:
             self.current.settings[key] = (value, src)
+
+
+def _setting_value(text):
+    """Return (value, problem) for the text after '=': words and quoted strings joined by one space.
+
+    As in starter's lexer, ``#`` starts a comment (except in ``@#`` key ids and quotes)
+    and an unquoted ``=`` is a syntax error.
+    """
+    words = []
+    pos = 0
+    while pos < len(text):
+        char = text[pos]
+        if char in ' \t\r':
+            pos += 1
+        elif char == '#':
+            break
+        elif char == '=':
+            return None, "unquoted '=' in the value (quote it)"
+        elif char == '"':
+            pos += 1
+            parts = []
+            while pos < len(text) and text[pos] != '"':
+                if text[pos] == '\\' and pos + 1 < len(text):
+                    parts.append(_ESCAPES.get(text[pos + 1], text[pos + 1]))
+                    pos += 2
+                else:
+                    parts.append(text[pos])
+                    pos += 1
+            if pos >= len(text):
+                return None, 'unterminated quoted value'
+            pos += 1
+            words.append(''.join(parts))
+        else:
+            match = _VALUE_WORD.match(text, pos)
+            words.append(match.group(0))
+            pos = match.end()
+    return ' '.join(words), None
 
 
 def _strip_comment(text):

@@ -213,6 +213,22 @@ def test_multiple_also_later_wins_and_cycles_are_errors():
     assert any('also= cycle' in message for _line, message in messages)
 
 
+def test_values_follow_starters_lexer():
+    text = ('conn c\n\tauto=add\n\tleftid="C=CH, O=Lab, CN=a # b"  # comment\n\trightid=@#0123abcd\n'
+            '\tleftsubnet = 10.1.0.0/24,   10.2.0.0/24\n\tright=%any  # trailing comment\n'
+            '\trightsubnet=10.9.0.0/16=bad\n')
+    parsed = parse_text(text)
+    conn = parsed['connections'][0]
+    assert conn['local_auth'][0]['id'] == 'C=CH, O=Lab, CN=a # b'
+    assert conn['local_auth'][0]['id_type'] == 'dn'
+    assert conn['remote_auth'][0]['id'] == '@#0123abcd'
+    assert conn['remote_auth'][0]['id_type'] == 'keyid'
+    assert conn['children'][0]['local_ts'] == ['10.1.0.0/24', '10.2.0.0/24']
+    assert conn['remote_addrs'] == ['%any']
+    assert [(e['line'], e['message']) for e in parsed['errors']] == [
+        (7, "unquoted '=' in the value (quote it) for 'rightsubnet'")]
+
+
 def test_unknown_and_obsolete_keywords_are_warnings():
     parsed = parse_text('conn c\n\tauto=add\n\tbogus=1\n\tpfs=yes\n\tleftfoo=2\n')
     assert [(e['line'], e['severity']) for e in parsed['errors']] == [(3, 'warning'), (4, 'warning'), (5, 'warning')]
