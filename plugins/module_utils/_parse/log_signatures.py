@@ -215,7 +215,7 @@ SIGNATURES = (
     Signature(_LS, 'retransmit', r'(?P<state>[A-Z0-9_]+): retransmission; will wait'),
     Signature(_LS, 'no_private_key',
               r"(?:unable to locate my private key|Can't find the certificate or private key"
-              r'|private key .* not found|no private key for)'),
+              r'|private key .* not found|no private key for|No \S+ private key found)'),
     Signature(_LS, 'cert_invalid_validity', r'SEC_ERROR_EXPIRED_CERTIFICATE', 'EXPIRED'),
     Signature(_LS, 'cert_invalid_validity', r'SEC_ERROR_EXPIRED_ISSUER_CERTIFICATE', 'ISSUER_EXPIRED'),
     Signature(_LS, 'no_issuer_cert', r'SEC_ERROR_UNKNOWN_ISSUER'),

@@ -231,6 +231,7 @@ def test_loading_connection_failure_names_the_connection():
     ('"c" #1: responding to IKE_SA_INIT (34) message (Message ID 0) with unencrypted notification '
      'NO_PROPOSAL_CHOSEN', 'notify_sent', 'NO_PROPOSAL_CHOSEN', 0),
     ('"c" #1: private key for connection not found', 'no_private_key', None, None),
+    ('"c" #1: No RSA private key found', 'no_private_key', None, None),
 ])
 def test_libreswan_signatures(line, kind, code, message_id):
     event = one(line, daemon='libreswan')
