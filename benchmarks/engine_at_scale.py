@@ -133,18 +133,18 @@ def measure(analyze, hosts):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
     parser.add_argument('--hosts', type=int, default=10000, help='hosts of the full fleet (default 10000)')
     args = parser.parse_args()
     analyze = _import_engine()
     analyze(fleet(100))   # warm up: first-use imports and caches are not part of the figures
-    print('%8s %8s %9s %10s %12s %14s %14s' % ('hosts', 'tunnels', 'findings', 'time s', 'peak MiB',
-                                              'us per host', 'KiB per host'))
+    header = ('hosts', 'tunnels', 'findings', 'time s', 'peak MiB', 'us per host', 'KiB per host')
+    print('%8s %8s %9s %10s %12s %14s %14s' % header)
     for divisor in (4, 2, 1):
         hosts = args.hosts // divisor
         seconds, peak, tunnels, findings = measure(analyze, hosts)
-        print('%8d %8d %9d %10.2f %12.1f %14.1f %14.1f' % (hosts, tunnels, findings, seconds, peak / 2.0 ** 20,
-                                                          seconds * 1e6 / hosts, peak / 1024.0 / hosts))
+        row = (hosts, tunnels, findings, seconds, peak / 2.0 ** 20, seconds * 1e6 / hosts, peak / 1024.0 / hosts)
+        print('%8d %8d %9d %10.2f %12.1f %14.1f %14.1f' % row)
 
 
 if __name__ == '__main__':

@@ -23,11 +23,13 @@ description:
   - Hosts whose facts task was unreachable or failed are reported as such (HOST_UNREACHABLE,
     FACTS_UNAVAILABLE); their tunnels are judged from the other end.
   - Every finding code is documented in docs/findings.md.
-  - No secret is read or returned: PSKs are compared through the keyed digests the facts carry.
+  - No secret is read or returned. PSKs are compared through the keyed digests the facts carry.
 author:
-  - ipsec.doctor contributors
+  - ipsec.doctor contributors (@ipsec-doctor)
 requirements:
   - On the controller, the Python packages C(cryptography) and C(netaddr) (see requirements.txt).
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
 attributes:
   check_mode:
     support: full
@@ -35,6 +37,7 @@ attributes:
   diff_mode:
     support: none
   platform:
+    support: full
     platforms: posix
 options:
   report_dir:
@@ -74,14 +77,14 @@ options:
     default: ipsec_doctor_facts_result
   peers_var:
     description:
-      - Name of the host variable that names the peer of a connection when pairing cannot infer it,
-        as C({connection: {host: peer inventory name, connection: peer connection name}}).
+      - Name of the host variable that names the peer of a connection when pairing cannot infer it.
+      - "Its value is C({connection: {host: peer inventory name, connection: peer connection name}})."
     type: str
     default: ipsec_doctor_peers
   peers:
     description:
-      - Pairing overrides for all hosts as C({host: {connection: {host: ..., connection: ...}}});
-        they win over the host variables named by O(peers_var).
+      - "Pairing overrides for all hosts as C({host: {connection: {host: ..., connection: ...}}})."
+      - They win over the host variables named by O(peers_var).
     type: dict
     default: {}
   unreachable:
@@ -101,8 +104,8 @@ options:
     type: bool
     default: true
 notes:
-  - Run it once, for example with C(run_once: true) and C(delegate_to: localhost), after the facts of
-    all hosts were gathered; the role M(ipsec.doctor.diagnose) does exactly that.
+  - "Run it once, for example with C(run_once: true) and C(delegate_to: localhost), after the facts of
+    all hosts were gathered; the role C(ipsec.doctor.diagnose) does exactly that."
 seealso:
   - module: ipsec.doctor.ipsec_facts
 '''

@@ -146,7 +146,7 @@ def build_chain(end, intermediates, anchors):
     """
     chain = [end]
     current = end
-    for _ in range(MAX_CHAIN_LENGTH):
+    for _step in range(MAX_CHAIN_LENGTH):
         for anchor in anchors:
             if anchor.pubkey_sha256 == current.pubkey_sha256 and anchor.subject == current.subject:
                 return True, chain, None

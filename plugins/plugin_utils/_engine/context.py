@@ -103,7 +103,7 @@ class Context(object):
         anchors = []
         for fact, parsed in self.parsed_certs(host, CA_ROLES):
             trust = str(fact.get('trust') or '')
-            if fact.get('nickname') is not None and trust and 'C' not in trust.upper().split(',')[0]:
+            if fact.get('nickname') is not None and trust and 'C' not in trust.upper().split(',', maxsplit=1)[0]:
                 continue  # NSS entry without the "trusted CA" flag for SSL/IPsec
             anchors.append(parsed)
         return anchors

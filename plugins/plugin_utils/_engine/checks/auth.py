@@ -93,15 +93,14 @@ def psk(ctx, tunnel):
         found[end.host_name] = (end, entry)
     if len(found) != 2:
         return
-    (end_a, entry_a), (end_b, entry_b) = found.values()
+    (end_a, entry_a), (end_b, entry_b) = list(found.values())
     if not entry_a.get('digest') or not entry_b.get('digest'):
         return  # facts gathered without a digest key: the keys cannot be compared
     if entry_a.get('digest') == entry_b.get('digest'):
         return
-    evidence = ['%s %s: PSK for %s written at %s' % (end.host_name, end.connection_name,
-                                                    ' - '.join(entry.get('ids') or ['%any']),
-                                                    entry.get('src') or entry.get('file') or '?')
-                for end, entry in ((end_a, entry_a), (end_b, entry_b))]
+    evidence = ['%s %s: PSK for %s written at %s' % (
+        end.host_name, end.connection_name, ' - '.join(entry.get('ids') or ['%any']),
+        entry.get('src') or entry.get('file') or '?') for end, entry in ((end_a, entry_a), (end_b, entry_b))]
     evidence.append('keyed digests of the two secrets differ')
     yield Finding('PSK_MISMATCH', [end_a.host_name, end_b.host_name], tunnel=tunnel.id, evidence=evidence,
                   connections=[(end_a.host_name, end_a.connection_name), (end_b.host_name, end_b.connection_name)])
@@ -174,8 +173,8 @@ def certificate_validity(ctx, host):
         label = fact.get('path') or fact.get('nickname') or parsed.subject
         params = {'cert': label, 'not_before': parsed.not_before.strftime('%Y-%m-%d %H:%M UTC'),
                   'not_after': parsed.not_after.strftime('%Y-%m-%d %H:%M UTC')}
-        evidence = ['%s: %s subject %s, valid from %s to %s' % (host.name, label, parsed.subject,
-                                                               params['not_before'], params['not_after'])]
+        evidence = ['%s: %s subject %s, valid from %s to %s' % (
+            host.name, label, parsed.subject, params['not_before'], params['not_after'])]
         state = parsed.validity(ctx.now)
         if state == 'expired':
             yield Finding('CERT_EXPIRED', [host.name], params=params, evidence=evidence)

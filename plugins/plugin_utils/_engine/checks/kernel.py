@@ -43,6 +43,11 @@ def kernel_esp(ctx, host):
     yield Finding('KERNEL_ESP_UNSUPPORTED', [host.name], evidence=evidence, fix=fix)
 
 
+def _end_of(tunnel, host):
+    """The end of tunnel on host (every tunnel listed for a host has one)."""
+    return tunnel.ends[0] if tunnel.ends[0].host is host else tunnel.ends[1]
+
+
 def _own_networks(host):
     own = []
     for address in host.addresses:
@@ -60,7 +65,7 @@ def ip_forward(ctx, host):
     own = selectors.as_set(_own_networks(host))
     needs = {4: [], 6: []}
     for tunnel in ctx.tunnels_of_host.get(host.name, []):
-        end = next(item for item in tunnel.ends if item.host is host)
+        end = _end_of(tunnel, host)
         for child in end.conn.get('children') or []:
             if str(child.get('mode') or 'tunnel') != 'tunnel':
                 continue
@@ -105,7 +110,7 @@ def rp_filter(ctx, host):
         return
     interfaces = {}
     for tunnel in ctx.tunnels_of_host.get(host.name, []):
-        end = next(item for item in tunnel.ends if item.host is host)
+        end = _end_of(tunnel, host)
         gateway = any(str(child.get('mode') or 'tunnel') == 'tunnel' and child.get('local_ts')
                       and any(str(ts).lower() != 'dynamic' for ts in child.get('local_ts'))
                       for child in end.conn.get('children') or [])

@@ -139,7 +139,7 @@ def _canonical(value):
     if text.lower() in _NO_VIP:
         return None
     try:
-        return str(ipaddress.ip_address(text.split('/')[0]))
+        return str(ipaddress.ip_address(text.split('/', maxsplit=1)[0]))
     except ValueError:
         return None
 

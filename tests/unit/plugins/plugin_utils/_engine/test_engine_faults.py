@@ -438,8 +438,8 @@ def test_generated_timestamp_is_utc():
 
 def test_broken_values_do_not_raise():
     facts = fb.strongswan_pair()
-    facts['gw-a']['config']['connections'].append({'name': 'odd', 'children': [{'name': 'x', 'local_ts': ['nonsense'],
-                                                                                 'remote_ts': ['10.0.0.0/33']}]})
+    odd_child = {'name': 'x', 'local_ts': ['nonsense'], 'remote_ts': ['10.0.0.0/33']}
+    facts['gw-a']['config']['connections'].append({'name': 'odd', 'children': [odd_child]})
     facts['gw-a']['certs'] = [{'path': '/etc/x.pem', 'role': 'end', 'pem': 'not a pem'}]
     facts['gw-b']['routes'] = 'garbage'
     facts['gw-b']['service']['daemons'] = 'garbage'
