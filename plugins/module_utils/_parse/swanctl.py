@@ -6,7 +6,8 @@
 """swanctl.conf: connections, secrets, credentials, pools and authorities, mapped into the model.
 
 Semantics follow swanctl.conf(5) of strongSwan 5.9: defaults are filled in (a key
-with no ``src`` entry holds the default), relative credential paths resolve against
+with no ``src`` entry holds the default), valid options outside the model are checked
+but not returned, relative credential paths resolve against
 the swanctl directory of the parsed file (``x509``, ``x509ca``, ``private``, ...),
 and an unknown option is an error because swanctl discards such a connection.
 Secrets are digested on the spot; the secret text never enters the result.
@@ -193,8 +194,6 @@ class _SwanctlMapper:
             set_value(conn, key, seconds, file, line)
         elif key in ('fragmentation', 'unique'):
             set_value(conn, key, value.strip().lower(), file, line)
-        else:
-            conn['src'][key] = src
 
     def _auth_rounds(self, conn, side, sections):
         # vici sorts the rounds by their 'round' value (0 when unset), keeping file order among equals.
@@ -249,8 +248,6 @@ class _SwanctlMapper:
             set_auth_value(conn, side, index, key, paths, file, line)
             for path in paths:
                 self.cert_refs.append({'path': path, 'kind': kind, 'src': src})
-        else:
-            conn['src']['%s_auth.%d.%s' % (side, index, key)] = src
 
     def child(self, name, node, conn):
         file, line = _split_src(node[SRC])
@@ -301,8 +298,6 @@ class _SwanctlMapper:
             set_value(child, key, seconds, file, line)
         elif key in ('mode', 'start_action', 'dpd_action', 'close_action'):
             set_value(child, key, value.strip().lower(), file, line)
-        else:
-            child['src'][key] = src
 
     # -- secrets and other sections -------------------------------------------
 
