@@ -118,6 +118,7 @@ class _SwanctlMapper:
     # -- connections ---------------------------------------------------------
 
     def connection(self, name, node):
+        """Return the model of connections.<name>."""
         file, line = _split_src(node[SRC])
         conn = new_connection(name, 'strongswan', 'swanctl', file, line)
         conn.update({
@@ -138,7 +139,7 @@ class _SwanctlMapper:
         if conn['ike_proposals']['written'] is None:
             conn['ike_proposals'] = expand_strongswan(None, 'ike', self.version, self.plugins)[0]
         if 'over_time' not in conn['src']:
-            conn['over_time'] = int(round(max(conn['rekey_time'] or 0, conn['reauth_time'] or 0) * 0.1))
+            conn['over_time'] = max(conn['rekey_time'] or 0, conn['reauth_time'] or 0) // 10
         auth_sections = []
         for sub_name, sub in iter_sections(node):
             match = _AUTH_SECTION.match(sub_name)
@@ -250,6 +251,7 @@ class _SwanctlMapper:
                 self.cert_refs.append({'path': path, 'kind': kind, 'src': src})
 
     def child(self, name, node, conn):
+        """Return the model of connections.<conn>.children.<name>."""
         file, line = _split_src(node[SRC])
         child = new_child(name, file, line)
         child.update({
@@ -302,6 +304,7 @@ class _SwanctlMapper:
     # -- secrets and other sections -------------------------------------------
 
     def secret(self, name, node, secrets):
+        """Append secrets.<name> to secrets (shared secrets as digests) or to the key references."""
         lowered = name.lower()
         for prefix, category, kind in SECRET_TYPES:
             if lowered.startswith(prefix):
