@@ -224,6 +224,8 @@ SIGNATURES = (
     Signature(_LS, 'kernel_sa_install_failed',
               r'netlink response for \S+ (?:SA|Policy|policy) .*?: (?P<errname>[^(]*?) \(errno (?P<errno>\d+)\)'),
     Signature(_LS, 'kernel_sa_install_failed', r'netlink\b.*\berrno (?P<errno>\d+)'),
+    Signature(_LS, 'network_error',
+              r'asynchronous network error report on .*\[errno (?P<errno>\d+)'),
     Signature(_LS, 'nat_detected', r'NAT-Traversal: Result using .*: (?:peer|i am) (?:is )?NATed'),
     Signature(_LS, 'daemon_crash', r'(?:ASSERTION FAILED|PASSERT|pluto: \S* ?received signal)'),
     Signature(_LS, 'config_error', r'failed to add connection'),

@@ -249,6 +249,13 @@ def test_libreswan_state_gives_the_message_id(state, message_id):
     assert event['message_id'] == message_id
 
 
+def test_libreswan_error_prefix_and_network_errors():
+    event = one('ERROR: "c" #1: asynchronous network error report on eth0 (198.51.100.40:500), complainant '
+                '198.51.100.40: Connection refused [errno 111, origin ICMP type 3 code 3 (not authenticated)]',
+                daemon='libreswan')
+    assert (event['kind'], event['code'], event['connection']) == ('network_error', 'ECONNREFUSED', 'c')
+
+
 def test_libreswan_ipv6_peer_prefix_keeps_connection():
     event = one('"c"[1] 2001:db8::1 #4: initiator established Child SA using #3; IPsec tunnel', daemon='libreswan')
     assert (event['kind'], event['connection']) == ('child_established', 'c')
