@@ -327,6 +327,7 @@ class _ConnMapper:
         return 'left', 'right'
 
     def map(self, name, section, settings):
+        """Return the model of conn `name` from its resolved settings {key: (value, src)}."""
         conn = new_connection(name, 'strongswan', 'strongswan-ipsec.conf', section.file, section.line)
         child = new_child(name, section.file, section.line)
         conn['children'].append(child)
@@ -423,7 +424,7 @@ class _ConnMapper:
                         rounds[0]['id_type'] = kind if kind in ('ipv4', 'ipv6') else 'any'
                 value, src = get('%scert%s' % (prefix, suffix))
                 if value is not None:
-                    paths = [self._cert_path('certs', name) for name in split_list(value)]
+                    paths = [self.cert_path('certs', name) for name in split_list(value)]
                     set_auth_value(conn, side, index, 'certs', paths, *_src_parts(src))
                     for path in paths:
                         self.cert_refs.append({'path': path, 'kind': 'x509', 'src': src})
@@ -431,7 +432,8 @@ class _ConnMapper:
                 if value is not None and value not in ('%same', '%any'):
                     set_auth_value(conn, side, index, 'ca', value, *_src_parts(src))
 
-    def _cert_path(self, subdir, name):
+    def cert_path(self, subdir, name):
+        """Resolve a certificate file name against <ipsec.d>/<subdir> unless it is absolute."""
         if os.path.isabs(name):
             return os.path.normpath(name)
         return os.path.normpath(os.path.join(self.ipsec_d, subdir, name))
@@ -604,7 +606,7 @@ def parse_ipsec_conf(path=DEFAULT_PATH, reader=None, context=None):
         cacert = settings.get('cacert')
         path_value = None
         if cacert:
-            path_value = mapper._cert_path('cacerts', cacert[0])
+            path_value = mapper.cert_path('cacerts', cacert[0])
             cert_refs.append({'path': path_value, 'kind': 'x509ca', 'src': cacert[1]})
         section = cas.by_name[name]
         ca_sections.append({'name': name, 'cacert': path_value,
