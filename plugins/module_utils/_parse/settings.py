@@ -39,6 +39,11 @@ from ansible_collections.ipsec.doctor.plugins.module_utils._parse.source import 
 SRC = '__src__'
 REFS = '__refs__'
 
+# Bounds that keep hostile input from exhausting the stack or the result size.
+MAX_NESTING = 50
+MAX_REFERENCE_CHAIN = 100
+MAX_ERRORS = 500
+
 _TOKEN = re.compile(r'''
     (?P<ws>[ \t\r\f\v]+)
   | (?P<comment>\#[^\n]*)
@@ -214,8 +219,12 @@ class SettingsParser:
         self.files = []
 
     def error(self, file, line, message, severity='error'):
-        """Record an error at file:line."""
-        self.errors.append({'file': file, 'line': line, 'message': message, 'severity': severity})
+        """Record an error at file:line; past MAX_ERRORS only one final note is kept."""
+        if len(self.errors) < MAX_ERRORS:
+            self.errors.append({'file': file, 'line': line, 'message': message, 'severity': severity})
+        elif len(self.errors) == MAX_ERRORS:
+            self.errors.append({'file': file, 'line': line, 'severity': 'error',
+                                'message': 'more than %d errors; the rest are not listed' % MAX_ERRORS})
 
     def parse_file(self, path, section, stack, include_site=None):
         """Parse file `path` into `section`; stack is the chain of including files."""
@@ -239,7 +248,7 @@ class SettingsParser:
             return
         if path not in self.files:
             self.files.append(path)
-        self._parse_body(_Lexer(text), path, section, list(stack) + [path], None)
+        self._parse_body(_Lexer(text), path, section, list(stack) + [path], None, 0)
 
     def _include(self, lexer, file, line, section, stack):
         pattern = lexer.read_include_pattern()
@@ -253,7 +262,7 @@ class SettingsParser:
         for path in paths:
             self.parse_file(path, section, stack, include_site=(file, line))
 
-    def _parse_body(self, lexer, file, section, stack, opened):
+    def _parse_body(self, lexer, file, section, stack, opened, depth):
         """Parse settings until the closing brace of `opened` (name, line) or the end of file."""
         while True:
             kind, text, line = lexer.next()
@@ -272,9 +281,24 @@ class SettingsParser:
                 self.error(file, line, 'unexpected %s' % _describe(kind, text))
                 lexer.skip_line()
                 continue
-            self._statement(lexer, file, line, text, section, stack)
+            self._statement(lexer, file, line, text, section, stack, depth)
 
-    def _statement(self, lexer, file, line, name, section, stack):
+    @staticmethod
+    def _skip_section(lexer):
+        """Consume tokens up to the brace that closes the current section (or the end of file)."""
+        level = 1
+        while level:
+            kind, text, _line = lexer.next()
+            if kind == 'eof':
+                return
+            if kind == 'punct' and text == '{':
+                level += 1
+            elif kind == 'punct' and text == '}':
+                level -= 1
+            elif kind == 'punct' and text == '=':
+                lexer.read_value()
+
+    def _statement(self, lexer, file, line, name, section, stack, depth):
         if name == 'include' and lexer.at_include_argument():
             self._include(lexer, file, line, section, stack)
             return
@@ -295,11 +319,15 @@ class SettingsParser:
             if refs is None:
                 return
         if token[0] == 'punct' and token[1] == '{':
+            if depth >= MAX_NESTING:
+                self.error(file, line, "sections nested deeper than %d levels; '%s' is skipped" % (MAX_NESTING, name))
+                self._skip_section(lexer)
+                return
             child = self._section(section, name, file, line)
             for ref in refs:
                 if ref not in child.setdefault(REFS, []):
                     child[REFS].append(ref)
-            self._parse_body(lexer, file, child, stack, (name, line))
+            self._parse_body(lexer, file, child, stack, (name, line), depth + 1)
             return
         self.error(file, line, "expected '=' or '{' after '%s'" % name)
         if token[0] != 'nl':
@@ -365,6 +393,10 @@ class SettingsParser:
             if id(target) in active:
                 self.error(where[0], int(where[1]) if where[1].isdigit() else 0,
                            "section '%s' references '%s' in a cycle" % ('.'.join(path), ref))
+                continue
+            if len(active) > MAX_REFERENCE_CHAIN:
+                self.error(where[0], int(where[1]) if where[1].isdigit() else 0,
+                           "section references chained deeper than %d levels at '%s'" % (MAX_REFERENCE_CHAIN, ref))
                 continue
             self._resolve(target, ref.split('.'), done, active)
             _inherit(node, target)

@@ -55,6 +55,8 @@ DPDDELAY_DEFAULT = 30
 DPDTIMEOUT_DEFAULT = 150
 
 _GLOB_CHARS = re.compile(r'[*?\[]')
+MAX_ALSO_CHAIN = 100
+MAX_ERRORS = 500
 _SETTING = re.compile(r'^[ \t]+((?:@#)?[^"#= \t]+)[ \t]*=(.*)$')
 _VALUE_WORD = re.compile(r'(?:@#)?[^"#= \t]+')
 _ESCAPES = {'n': '\n', 'r': '\r', 't': '\t'}
@@ -117,8 +119,12 @@ class IpsecConfReader:
         self.current = None
 
     def error(self, file, line, message, severity='error'):
-        """Record an error at file:line."""
-        self.errors.append({'file': file, 'line': line, 'message': message, 'severity': severity})
+        """Record an error at file:line; past MAX_ERRORS only one final note is kept."""
+        if len(self.errors) < MAX_ERRORS:
+            self.errors.append({'file': file, 'line': line, 'message': message, 'severity': severity})
+        elif len(self.errors) == MAX_ERRORS:
+            self.errors.append({'file': file, 'line': line, 'severity': 'error',
+                                'message': 'more than %d errors; the rest are not listed' % MAX_ERRORS})
 
     def read(self, path, stack=(), site=None):
         """Read `path` (and its includes, in place) into sections."""
@@ -281,6 +287,10 @@ class _Resolver:
             if name in stack:
                 self.errors.append({'file': file, 'line': int(line), 'severity': 'error',
                                     'message': 'also= cycle: %s' % ' -> '.join(list(stack) + [name])})
+                continue
+            if len(stack) > MAX_ALSO_CHAIN:
+                self.errors.append({'file': file, 'line': int(line), 'severity': 'error',
+                                    'message': 'also= chained deeper than %d levels at %s' % (MAX_ALSO_CHAIN, name)})
                 continue
             merged.update(self._own(target, stack + [name]))
         merged.update(section.settings)

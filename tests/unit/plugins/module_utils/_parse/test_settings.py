@@ -11,6 +11,8 @@ import os
 from hypothesis import given, settings, strategies as st
 
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.settings import (
+    MAX_ERRORS,
+    MAX_NESTING,
     get_entry,
     get_section,
     is_section,
@@ -253,3 +255,20 @@ def test_grammar_soup_never_raises(text):
 def test_arbitrary_bytes_never_raise(data):
     parsed = parse_settings('/etc/test.conf', MemoryReader({'/etc/test.conf': data}))
     assert parsed['files'] == ['/etc/test.conf']
+
+
+def test_hostile_nesting_and_reference_chains_are_bounded():
+    deep = 'a {\n' * 5000 + 'k = v\n' + '}\n' * 5000 + 'after = 1\n'
+    parsed = parse_text(deep)
+    assert value(parsed['tree'], 'after') == '1'
+    assert [e['message'] for e in parsed['errors'] if 'nested deeper' in e['message']] == [
+        "sections nested deeper than %d levels; 'a' is skipped" % MAX_NESTING]
+    chain = ''.join('s%d : s%d { k%d = v }\n' % (index, index + 1, index) for index in range(3000)) + 's3000 { }\n'
+    parsed = parse_text(chain)
+    assert any('chained deeper' in e['message'] for e in parsed['errors'])
+
+
+def test_error_list_is_bounded():
+    parsed = parse_text('}\n' * (MAX_ERRORS + 50))
+    assert len(parsed['errors']) == MAX_ERRORS + 1
+    assert parsed['errors'][-1]['message'] == 'more than %d errors; the rest are not listed' % MAX_ERRORS

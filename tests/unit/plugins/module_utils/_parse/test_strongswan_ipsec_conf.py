@@ -282,3 +282,10 @@ def test_soup_never_raises(text):
 @given(st.binary(max_size=300))
 def test_bytes_never_raise(data):
     parse_ipsec_conf(PATH, MemoryReader({PATH: data}))
+
+
+def test_long_also_chains_are_bounded():
+    text = ''.join('conn c%d\n\talso=c%d\n\tauto=ignore\n' % (index, index + 1) for index in range(3000))
+    parsed = parse_text(text + 'conn c3000\n\tauto=ignore\nconn top\n\talso=c0\n\tauto=add\n')
+    assert [conn['name'] for conn in parsed['connections']] == ['top']
+    assert any('chained deeper' in error['message'] for error in parsed['errors'])
