@@ -43,7 +43,8 @@ _SYSLOG = re.compile(
 _CHARON_THREAD = re.compile(r'^(?P<time>[^"\[<]{0,48}?) ?(?P<thread>\d{2,})\[(?P<group>[A-Z]{2,4})\d?\] (?P<message>.*)$')
 _PLUTO_TIME = re.compile(r'^(?P<time>%s|%s): (?P<message>.*)$' % (_MONTH_TIME, _ISO_TIME))
 _PLUTO_PREFIX = re.compile(
-    r'^(?:\d{3} )?(?:(?:ERROR|WARNING|FATAL ERROR|EXPECTATION FAILED): )?"(?P<conn>[^"]+)"(?:\[\d+\])?(?: (?P<peer>[^\s#"]+))?(?: #(?P<serial>\d+))?: (?P<rest>.*)$')
+    r'^(?:\d{3} )?(?:(?:ERROR|WARNING|FATAL ERROR|EXPECTATION FAILED): )?'
+    r'"(?P<conn>[^"]+)"(?:\[\d+\])?(?: (?P<peer>[^\s#"]+))?(?: #(?P<serial>\d+))?: (?P<rest>.*)$')
 _PLUTO_SERIAL_ONLY = re.compile(r'^(?:\d{3} )?#(?P<serial>\d+): (?P<rest>.*)$')
 _SWAN_IKE_PREFIX = re.compile(r'^<(?:(?P<conn>[^|>]*)\|)?(?P<uid>\d+)> (?P<rest>.*)$')
 _SWAN_MESSAGE_ID = re.compile(r'\b(?:parsed|generating) \S+ (?:request|response) (?P<mid>\d+) \[')
