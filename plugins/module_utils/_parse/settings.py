@@ -43,6 +43,7 @@ REFS = '__refs__'
 MAX_NESTING = 50
 MAX_REFERENCE_CHAIN = 100
 MAX_ERRORS = 500
+MAX_INHERITED_ENTRIES = 200000
 
 _TOKEN = re.compile(r'''
     (?P<ws>[ \t\r\f\v]+)
@@ -217,6 +218,7 @@ class SettingsParser:
         self.tree = {SRC: None}
         self.errors = []
         self.files = []
+        self.inherit_budget = [MAX_INHERITED_ENTRIES]
 
     def error(self, file, line, message, severity='error'):
         """Record an error at file:line; past MAX_ERRORS only one final note is kept."""
@@ -399,7 +401,10 @@ class SettingsParser:
                            "section references chained deeper than %d levels at '%s'" % (MAX_REFERENCE_CHAIN, ref))
                 continue
             self._resolve(target, ref.split('.'), done, active)
-            _inherit(node, target)
+            if not _inherit(node, target, self.inherit_budget):
+                self.error(where[0], int(where[1]) if where[1].isdigit() else 0,
+                           "section references copy more than %d entries; '%s' is inherited only in part"
+                           % (MAX_INHERITED_ENTRIES, ref))
         for name, child in list(node.items()):
             if is_section(child):
                 self._resolve(child, path + [name], done, active)
@@ -407,15 +412,32 @@ class SettingsParser:
         done.add(key)
 
 
-def _inherit(node, base):
-    """Copy what `node` lacks from `base`; sections present in both are merged recursively."""
+def _count_entries(node):
+    """Return the number of keys and sections below a node (the cost of copying it)."""
+    if not is_section(node):
+        return 1
+    return 1 + sum(_count_entries(child) for name, child in node.items() if name not in (SRC, REFS))
+
+
+def _inherit(node, base, budget):
+    """Copy what `node` lacks from `base`; sections present in both are merged recursively.
+
+    budget is a one-element list with the number of entries that may still be copied;
+    returns False when the budget ran out (the copy is then incomplete).
+    """
     for name, value in base.items():
         if name in (SRC, REFS):
             continue
         if name not in node:
+            cost = _count_entries(value)
+            if cost > budget[0]:
+                return False
+            budget[0] -= cost
             node[name] = copy.deepcopy(value)
         elif is_section(node[name]) and is_section(value):
-            _inherit(node[name], value)
+            if not _inherit(node[name], value, budget):
+                return False
+    return True
 
 
 def _describe(kind, text):

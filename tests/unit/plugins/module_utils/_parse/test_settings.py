@@ -12,6 +12,7 @@ from hypothesis import given, settings, strategies as st
 
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.settings import (
     MAX_ERRORS,
+    MAX_INHERITED_ENTRIES,
     MAX_NESTING,
     get_entry,
     get_section,
@@ -272,3 +273,11 @@ def test_error_list_is_bounded():
     parsed = parse_text('}\n' * (MAX_ERRORS + 50))
     assert len(parsed['errors']) == MAX_ERRORS + 1
     assert parsed['errors'][-1]['message'] == 'more than %d errors; the rest are not listed' % MAX_ERRORS
+
+
+def test_inheritance_copies_are_bounded():
+    base = 's0 {\n' + ''.join('k%d = v\n' % index for index in range(5000)) + '}\n'
+    chain = ''.join('s%d : s%d { }\n' % (index + 1, index) for index in range(60))
+    parsed = parse_text(base + chain)
+    assert value(parsed['tree'], 's1.k4999') == 'v'
+    assert any('copy more than %d entries' % MAX_INHERITED_ENTRIES in e['message'] for e in parsed['errors'])
