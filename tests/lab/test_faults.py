@@ -60,3 +60,15 @@ def test_several_faults_and_restore(scenario):
     tunnel.initiate()
     assert tunnel.wait_established(child=True), tunnel.describe()
     assert tunnel.ping(), tunnel.describe()
+
+
+LIBRESWAN = [fault.id for fault in CATALOGUE if fault.libreswan is not None]
+
+
+@pytest.mark.parametrize("fault_id", LIBRESWAN)
+def test_libreswan_fault_signature(scenario, fault_id):
+    """Faults with verified Libreswan signatures, on a Libreswan pair (ls1 -> ls2)."""
+    tunnel = scenario("ls1", "ls2")
+    tunnel.inject(fault_id)
+    result = tunnel.check()
+    assert result.ok, result.report()

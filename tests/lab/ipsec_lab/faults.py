@@ -68,6 +68,7 @@ class Fault:  # pylint: disable=too-many-instance-attributes
     timeout: float = 5.0
     mutate: object = None
     sides: dict = dataclasses.field(default_factory=dict)
+    libreswan: tuple = None
 
     def apply(self, scenario):
         """Change the scenario's ends and host states (before they are written out)."""
@@ -79,7 +80,16 @@ class Fault:  # pylint: disable=too-many-instance-attributes
             return self
         if side not in self.sides:
             raise ValueError("fault %s exists only on side %s" % (self.id, self.side))
-        return dataclasses.replace(self, side=side, signatures=self.sides[side])
+        return dataclasses.replace(self, side=side, signatures=self.sides[side], libreswan=None)
+
+    def signatures_for(self, flavours):
+        """Signatures for a pair of flavours (a, b), or None if none were verified for it.
+
+        ``signatures`` hold for strongSwan on both ends; ``libreswan`` for Libreswan on both ends.
+        """
+        if "libreswan" in flavours:
+            return self.libreswan if tuple(flavours) == ("libreswan", "libreswan") else None
+        return self.signatures
 
 
 def set_end(**changes):
@@ -158,20 +168,29 @@ AUTH_FAILED_A = Signature("a", r"received AUTHENTICATION_FAILED notify error")
 NO_TRUSTED_KEY_B = Signature("b", r"no trusted ECDSA public key found for '\S+'")
 NO_PEER_CONFIG_B = Signature("b", r"no matching peer config found")
 CONN_ID_WRONG_B = Signature("b", r"id: wrong-", source="command", command="swanctl --list-conns 2>/dev/null")
+LS_AUTH_REJECTED_A = Signature("a", r"IKE SA authentication request rejected by peer: AUTHENTICATION_FAILED")
+LS_NO_PROP_INIT_A = Signature("a", r"dropping unexpected IKE_SA_INIT message containing NO_PROPOSAL_CHOSEN notification")
 KEY_PATH = "/etc/swanctl/private/{host}.pem"
 
 CATALOGUE = (
     Fault("wrong_psk", "auth", "b", "b has another pre-shared key", "PSK_MISMATCH",
           (AUTH_FAILED_A, Signature("b", r"tried \d+ shared key.* but MAC mismatched")),
-          mutate=set_end(psk="idl-wrong-psk")),
+          mutate=set_end(psk="idl-wrong-psk"),
+          libreswan=(LS_AUTH_REJECTED_A,
+                     Signature("b", r"authentication failed: computed hash does not match hash received from peer"))),
     Fault("ike_proposal_mismatch", "config", "b", "b allows only aes128-sha1-modp2048 for IKE", "IKE_PROPOSAL_MISMATCH",
           (Signature("a", r"received NO_PROPOSAL_CHOSEN notify error"),
            Signature("b", r"received proposals unacceptable")),
-          auth=None, mutate=set_end(ike_proposals="aes128-sha1-modp2048")),
+          auth=None, mutate=set_end(ike_proposals="aes128-sha1-modp2048"),
+          libreswan=(LS_NO_PROP_INIT_A, Signature("b", r"no local proposal matches remote proposals 1:IKE:"),
+                     Signature("b", r"responding to IKE_SA_INIT message .* with unencrypted notification NO_PROPOSAL_CHOSEN"))),
     Fault("esp_proposal_mismatch", "config", "b", "b allows only aes128-sha1 for ESP", "ESP_PROPOSAL_MISMATCH",
           (Signature("a", r"received NO_PROPOSAL_CHOSEN notify, no CHILD_SA built"),
            Signature("b", r"no acceptable proposal found")),
-          auth=None, established=True, mutate=set_end(esp_proposals="aes128-sha1")),
+          auth=None, established=True, mutate=set_end(esp_proposals="aes128-sha1"),
+          libreswan=(Signature("a", r"IKE_AUTH response rejected Child SA with NO_PROPOSAL_CHOSEN"),
+                     Signature("b", r"no local proposal matches remote proposals 1:ESP:"),
+                     Signature("b", r"IKE_AUTH responder matching remote ESP/AH proposals failed"))),
     Fault("pfs_mismatch", "config", "b", "b requires PFS (ecp256) for CHILD SAs; visible at the first CHILD rekey",
           "PFS_MISMATCH",
           (Signature("a", r"received NO_PROPOSAL_CHOSEN notify, no CHILD_SA built"),
@@ -206,20 +225,28 @@ CATALOGUE = (
           (AUTH_FAILED_A, Signature("a", r"authentication of 'wrong-\S+' \(myself\)"),
            Signature("b", r"looking for peer configs matching \S+\.\.\.\S+\[wrong-"), NO_PEER_CONFIG_B),
           auth=None, mutate=local_id_mismatch,
-          sides={"b": (AUTH_FAILED_A, NO_PEER_CONFIG_B, CONN_ID_WRONG_B)}),
+          sides={"b": (AUTH_FAILED_A, NO_PEER_CONFIG_B, CONN_ID_WRONG_B)},
+          libreswan=(LS_AUTH_REJECTED_A,
+                     Signature("b", r"Peer ID '@wrong-\S+' mismatched on first found connection and no better connection found"))),
     Fault("remote_id_mismatch", "config", "a", "a expects wrong-<id> from b", "ID_MISMATCH",
           (AUTH_FAILED_A, Signature("b", r"looking for peer configs matching \S+\[wrong-\S+\]\.\.\."),
            NO_PEER_CONFIG_B),
           auth=None, mutate=remote_id_mismatch,
-          sides={"b": (AUTH_FAILED_A, NO_PEER_CONFIG_B, CONN_ID_WRONG_B)}),
+          sides={"b": (AUTH_FAILED_A, NO_PEER_CONFIG_B, CONN_ID_WRONG_B)},
+          libreswan=(Signature("a", r"Peer ID '@\S+' mismatched on first found connection and no better connection found"),
+                     Signature("b", r"responder established IKE SA"))),
     Fault("ike_version_mismatch", "config", "b", "b's connection is IKEv1 only", "IKE_VERSION_MISMATCH",
           (Signature("a", r"received NO_PROPOSAL_CHOSEN notify error"),
            Signature("b", r"no IKE config found for")),
-          auth=None, mutate=set_end(version=1)),
+          auth=None, mutate=set_end(version=1),
+          libreswan=(LS_NO_PROP_INIT_A,
+                     Signature("b", r"IKE_SA_INIT message received on \S+ but no suitable connection found with IKEv2 policy"))),
     Fault("ts_mismatch", "routing", "b", "b expects a's subnet to be %s" % UNUSED_NET, "TS_MISMATCH",
           (Signature("a", r"received TS_UNACCEPTABLE notify, no CHILD_SA built"),
            Signature("b", r"traffic selectors .* unacceptable")),
-          auth=None, established=True, mutate=ts_mismatch),
+          auth=None, established=True, mutate=ts_mismatch,
+          libreswan=(Signature("a", r"IKE_AUTH response rejected Child SA with TS_UNACCEPTABLE"),
+                     Signature("b", r"No IKEv2 connection found with compatible Traffic Selectors"))),
     Fault("subnet_overlap", "routing", "a", "b protects %s, which overlaps a's own LAN" % OVERLAP_NET,
           "SUBNET_OVERLAP", (Signature("a", r"CHILD_SA .* established with .* TS \S+ === %s" % re.escape(OVERLAP_NET)),),
           auth=None, established=True, ping=False, mutate=subnet_overlap),
@@ -248,7 +275,9 @@ CATALOGUE = (
            Signature("b", r"invalid config file '/etc/swanctl/swanctl\.conf'", source="load"),
            Signature("a", r"received NO_PROPOSAL_CHOSEN notify error"),
            Signature("b", r"no IKE config found for \S+, sending NO_PROPOSAL_CHOSEN")),
-          auth=None, mutate=set_state(config_syntax_error=True)),
+          auth=None, mutate=set_state(config_syntax_error=True),
+          libreswan=(Signature("b", r"cannot load config '/etc/ipsec.conf': /etc/ipsec.conf:\d+: syntax error", source="load"),
+                     Signature("a", r"STATE_V2_PARENT_I1: retransmission"))),
     Fault("no_userspace_esp", "kernel", "b", "b's charon runs without kernel-libipsec on a kernel without ESP",
           "KERNEL_ESP_UNSUPPORTED",
           (Signature("a", r"received NO_PROPOSAL_CHOSEN notify, no CHILD_SA built"),

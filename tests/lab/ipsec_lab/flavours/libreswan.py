@@ -76,12 +76,16 @@ class Libreswan(Stack):
 
     def start(self):
         self.host.run("mkdir -p /run/pluto")
+        # pluto refuses to start on a configuration it cannot parse: check it first, keep the output.
+        self.last_load = self.host.run("ipsec addconn --checkconfig 2>&1", check=False)
+        if self.last_load.returncode != 0 and self.state.config_syntax_error:
+            return
         self.spawn_daemon(PLUTO_CTL)
-        outputs = []
+        # make sure pluto has found its interfaces before connections are added and initiated
+        self.host.run("ipsec whack --listen >/dev/null 2>&1", check=False)
         for conn in self.ends:
-            outputs.append(self.host.run("ipsec auto --add %s 2>&1" % conn, check=False))
+            self.host.run("ipsec auto --add %s 2>&1" % conn, check=False)
         self.host.run("ipsec auto --rereadsecrets 2>&1", check=False)
-        self.last_load = outputs[-1] if outputs else None
 
     def initiate(self, conn):
         self.host.run("ipsec auto --asynchronous --up %s >/dev/null 2>&1" % conn, check=False)
