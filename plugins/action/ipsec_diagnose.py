@@ -8,6 +8,7 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import ipaddress
 import os
 from collections.abc import Mapping, Sequence
 
@@ -57,13 +58,25 @@ def plain(value):
     return to_native(value)
 
 
+def _inventory_addresses(host_vars):
+    address = to_native(host_vars.get('ansible_host') or '')
+    try:
+        return [str(ipaddress.ip_address(address))]
+    except ValueError:
+        return []
+
+
 def collect_inputs(task_vars, args):
-    """Return (facts_by_host, unreachable, failed, peers) from the task vars and arguments."""
+    """Return (facts_by_host, unreachable, failed, peers, host_addresses) from the task vars and arguments.
+
+    host_addresses maps the hosts without facts to their inventory address (ansible_host), so
+    that a tunnel toward such a host names it.
+    """
     hostvars = task_vars.get('hostvars') or {}
     hosts = args.get('hosts')
     if hosts is None:
         hosts = task_vars.get('ansible_play_hosts_all') or task_vars.get('ansible_play_batch') or []
-    facts_by_host, unreachable, failed = {}, {}, {}
+    facts_by_host, unreachable, failed, host_addresses = {}, {}, {}, {}
     given = args.get('facts') or {}
     peers = dict((host, dict(value)) for host, value in plain(args.get('peers') or {}).items()
                  if isinstance(value, dict))
@@ -82,12 +95,14 @@ def collect_inputs(task_vars, args):
             peers[name] = merged
         if result.get('unreachable'):
             unreachable[name] = result.get('msg') or 'host unreachable'
+            host_addresses[name] = _inventory_addresses(host_vars)
             continue
         if name in given:
             facts_by_host[name] = plain(given[name])
             continue
         if result.get('failed'):
             failed[name] = result.get('msg') or 'ipsec_facts failed'
+            host_addresses[name] = _inventory_addresses(host_vars)
             continue
         facts = plain((host_vars.get('ansible_facts') or {}).get('ipsec'))
         if not facts:
@@ -96,10 +111,11 @@ def collect_inputs(task_vars, args):
             facts_by_host[name] = facts
         else:
             failed[name] = result.get('msg') or 'no ansible_facts.ipsec for this host (did ipsec_facts run?)'
+            host_addresses[name] = _inventory_addresses(host_vars)
     for name, facts in given.items():
         if name not in facts_by_host and name not in unreachable:
             facts_by_host[to_native(name)] = plain(facts)
-    return facts_by_host, unreachable, failed, peers
+    return facts_by_host, unreachable, failed, peers, host_addresses
 
 
 class ActionModule(ActionBase):
@@ -115,8 +131,8 @@ class ActionModule(ActionBase):
         task_vars = task_vars or {}
         _validation, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
 
-        facts_by_host, unreachable, failed, peers = collect_inputs(task_vars, args)
-        options = {'unreachable': unreachable, 'failed': failed, 'peers': peers,
+        facts_by_host, unreachable, failed, peers, host_addresses = collect_inputs(task_vars, args)
+        options = {'unreachable': unreachable, 'failed': failed, 'peers': peers, 'host_addresses': host_addresses,
                    'cert_expiry_warning_days': args['cert_expiry_warning_days']}
         try:
             report = analyze(facts_by_host, options)

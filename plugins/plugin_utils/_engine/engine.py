@@ -187,12 +187,13 @@ def analyze(facts_by_host, options=None):
 
     facts_by_host: {inventory name: ansible_facts.ipsec dict}.
     options: unreachable ({name: reason} or names), failed ({name: reason} or names),
-    peers (pairing overrides {host: {connection: {host, connection}}}), now (aware datetime
+    peers (pairing overrides {host: {connection: {host, connection}}}), host_addresses ({name:
+    [inventory addresses]}: recognizes peers without facts), now (aware datetime
     the certificates are judged at), cert_expiry_warning_days (30).
     """
     options = dict(options or {})
     hosts = build_hosts(facts_by_host, options.get('unreachable'), options.get('failed'))
-    tunnels = pair_tunnels(hosts, options.get('peers'))
+    tunnels = pair_tunnels(hosts, options.get('peers'), options.get('host_addresses'))
     ctx = Context(hosts, tunnels, options)
     findings = run_checks(ctx)
     findings.extend(correlate_logs(ctx, findings))

@@ -10,7 +10,9 @@ addresses of one contain an address of the other host (and back), or the identit
 expects are the ones the other sends, or their traffic selectors mirror. Hosts are indexed
 by address, identity and selectors, so pairing stays linear in the number of connections.
 What cannot be inferred is named in an override: ``peers[host][connection] = {host, connection}``
-(the ``ipsec_doctor_peers`` host variable).
+(the ``ipsec_doctor_peers`` host variable). A peer that is an inventory host without facts
+(unreachable, failed) is recognized by the override or by its inventory address, so its tunnel
+names it instead of calling it a peer outside the inventory.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -52,7 +54,8 @@ def _ts_key(selectors):
 
 
 class End(object):
-    """One end of a tunnel: an inventory host and its connection, or only an address."""
+    """One end of a tunnel: an inventory host and its connection, an inventory host without facts
+    (conn None), or only an address (host None)."""
 
     __slots__ = ('host', 'conn', 'address')
 
@@ -100,8 +103,10 @@ class Tunnel(object):
 
 
 def _end_label(end):
-    if end.host is not None:
+    if end.host is not None and end.conn is not None:
         return '%s:%s' % (end.host_name, end.connection_name)
+    if end.host is not None:
+        return end.host_name
     return end.address or '?'
 
 
@@ -139,8 +144,13 @@ def _pair_children(ends):
 class _Index(object):
     """Lookup tables over every (host, connection) of the inventory."""
 
-    def __init__(self, hosts):
+    def __init__(self, hosts, host_addresses=None):
         self.hosts = hosts
+        self.silent_by_address = {}
+        for name, addresses in (host_addresses or {}).items():
+            if name in hosts and not hosts[name].ok:
+                for address in addresses or []:
+                    self.silent_by_address[_canonical(address)] = name
         self.by_address = {}
         self.by_local_id = {}
         self.by_remote_addr = {}
@@ -278,15 +288,16 @@ def _candidates(index, host, conn):
     return found
 
 
-def pair_tunnels(hosts, overrides=None):
+def pair_tunnels(hosts, overrides=None, host_addresses=None):
     """Return the list of Tunnel for hosts (name -> HostFacts).
 
     overrides: {host: {connection: {'host': peer host or None, 'connection': peer connection}}}.
+    host_addresses: {host: [inventory addresses]}, used to recognize peers without facts.
     A connection with no peer in the inventory becomes a one-ended tunnel whose second end
-    holds only the peer address.
+    holds only the peer address (and the peer host when it is an inventory host without facts).
     """
     overrides = overrides or {}
-    index = _Index(hosts)
+    index = _Index(hosts, host_addresses)
     tunnels, seen_pairs, paired = [], set(), set()
     plan = []
     for name in sorted(hosts):
@@ -303,8 +314,10 @@ def pair_tunnels(hosts, overrides=None):
         if match is None:
             if (host.name, conn.get('name')) in paired:
                 continue
-            ends = [End(host, conn, _end_address(host, conn, None)), End(None, None, _peer_address(host, conn))]
-            tunnels.append(Tunnel(ends, None))
+            peer_address = _peer_address(host, conn)
+            silent = _silent_peer(index, hosts, host, conn, peer_address, overrides)
+            ends = [End(host, conn, _end_address(host, conn, None)), End(silent, None, peer_address)]
+            tunnels.append(Tunnel(ends, how))
             continue
         other_host, other_conn = match
         key = frozenset([(host.name, conn.get('name')), (other_host.name, other_conn.get('name'))])
@@ -316,6 +329,16 @@ def pair_tunnels(hosts, overrides=None):
         ends.sort(key=lambda end: end.host_name)
         tunnels.append(Tunnel(ends, how))
     return tunnels
+
+
+def _silent_peer(index, hosts, host, conn, peer_address, overrides):
+    """Return the HostFacts of an inventory host without facts that is conn's peer, or None."""
+    override = (overrides.get(host.name) or {}).get(conn.get('name'))
+    if isinstance(override, dict) and override.get('host') in hosts:
+        peer = hosts[override.get('host')]
+        return None if peer.ok else peer
+    name = index.silent_by_address.get(_canonical(peer_address)) if peer_address else None
+    return hosts[name] if name else None
 
 
 def _resolve(index, hosts, host, conn, overrides):

@@ -54,7 +54,10 @@ def test_collect_inputs_sorts_hosts_by_outcome():
         'gw-c': {'unreachable': True, 'msg': 'Failed to connect to the host via ssh'},
         'gw-d': {'failed': True, 'msg': 'MODULE FAILURE'},
         'gw-e': {'changed': False}})
-    found, unreachable, failed, peers = collect_inputs(variables, dict(DEFAULTS))
+    variables['hostvars']['gw-c']['ansible_host'] = '192.0.2.30'
+    variables['hostvars']['gw-d']['ansible_host'] = 'gw-d.example.org'
+    found, unreachable, failed, peers, addresses = collect_inputs(variables, dict(DEFAULTS))
+    assert addresses == {'gw-c': ['192.0.2.30'], 'gw-d': [], 'gw-e': []}
     assert sorted(found) == ['gw-a', 'gw-b']
     assert unreachable == {'gw-c': 'Failed to connect to the host via ssh'}
     assert failed['gw-d'] == 'MODULE FAILURE'
@@ -67,14 +70,14 @@ def test_collect_inputs_merges_peer_overrides():
     variables = task_vars(facts, extra={'gw-a': {'ipsec_doctor_peers': {'gw-gw': {'host': 'gw-x'},
                                                                         'other': {'host': 'gw-y'}}}})
     args = dict(DEFAULTS, peers={'gw-a': {'gw-gw': {'host': 'gw-b', 'connection': 'gw-gw'}}})
-    _found, _unreachable, _failed, peers = collect_inputs(variables, args)
+    _found, _unreachable, _failed, peers, _addresses = collect_inputs(variables, args)
     assert peers == {'gw-a': {'gw-gw': {'host': 'gw-b', 'connection': 'gw-gw'}, 'other': {'host': 'gw-y'}}}
 
 
 def test_given_facts_win_and_restrict_nothing():
     facts = fb.strongswan_pair()
     args = dict(DEFAULTS, facts=facts, hosts=[])
-    found, unreachable, failed, _peers = collect_inputs({'hostvars': {}}, args)
+    found, unreachable, failed, _peers, _addresses = collect_inputs({'hostvars': {}}, args)
     assert sorted(found) == ['gw-a', 'gw-b'] and not unreachable and not failed
 
 

@@ -402,6 +402,20 @@ def test_unreachable_and_failed_hosts_are_reported():
     assert 'PEER_NOT_IN_INVENTORY' in codes(report, 'info')
 
 
+def test_tunnel_toward_an_unreachable_inventory_host_names_it():
+    facts = {'gw-a': fb.host_facts('gw-a')}
+    facts['gw-a']['sas']['ike_sas'] = []
+    facts['gw-a']['logs']['events'] = [fb.event('retransmit_give_up', 'giving up after 5 retransmits', message_id=0)]
+    report = run(facts, unreachable={'gw-b': 'ssh: connect to host 198.51.100.20 port 22: No route to host'},
+                 host_addresses={'gw-b': ['198.51.100.20']})
+    tunnel = report['tunnels'][0]
+    assert tunnel['id'] == 'gw-a:gw-gw <-> gw-b'
+    assert tunnel['peers'][1] == {'host': 'gw-b', 'address': '198.51.100.20', 'connection': None}
+    assert tunnel['state'] == 'down'
+    assert codes(report, 'info') == ['HOST_UNREACHABLE']
+    assert any('giving up' in line for line in first(report)['evidence'])
+
+
 def test_peer_outside_the_inventory_gets_one_sided_checks():
     facts = {'gw-a': fb.host_facts('gw-a')}
     facts['gw-a']['secrets']['entries'] = []
