@@ -119,9 +119,11 @@ def expected_remote_id(conn):
 
     swanctl's remote id defaults to %any; ipsec.conf (strongSwan and Libreswan) defaults
     rightid to the address in right=, so an unset rightid with a concrete address expects it.
+    The parsers write an unset remote id as %any: only an id with an origin in ``src`` was written.
     """
     written = configured_id(conn, 'remote')
-    if written is not None:
+    was_written = 'remote_auth.0.id' in (conn.get('src') or {})
+    if written is not None and (was_written or not is_any(written)):
         return None if is_any(written) else written
     if conn.get('format') in ('strongswan-ipsec.conf', 'libreswan-ipsec.conf'):
         for candidate in conn.get('remote_addrs') or []:

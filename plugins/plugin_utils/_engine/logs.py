@@ -27,6 +27,9 @@ _SELECTORS = ('TS_MISMATCH', 'TS_NARROWED', 'KERNEL_ESP_UNSUPPORTED', 'CONFIG_NO
 EXPLAINED_BY_KIND = {
     'psk_mac_mismatch': ('PSK_MISMATCH',),
     'no_shared_key': ('PSK_MISSING', 'ID_MISMATCH', 'AUTH_METHOD_MISMATCH'),
+    'no_ike_config': ('CONFIG_NOT_LOADED', 'CONFIG_PARSE_ERROR', 'IKE_VERSION_MISMATCH'),
+    'constraint_ca_mismatch': ('CERT_UNTRUSTED',),
+    'network_error': _UNREACHABLE,
     'no_matching_peer_config': ('ID_MISMATCH', 'AUTH_METHOD_MISMATCH', 'IKE_VERSION_MISMATCH', 'CONFIG_NOT_LOADED',
                                 'CERT_ID_MISMATCH'),
     'constraint_id_mismatch': ('CERT_ID_MISMATCH', 'ID_MISMATCH'),

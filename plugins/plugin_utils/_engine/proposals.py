@@ -20,6 +20,8 @@ IKE_TYPES = ('encr', 'integ', 'prf', 'ke')
 ESP_TYPES = ('encr', 'integ', 'esn')
 
 NO_KE = 'NONE'
+# How the facts write "no key exchange" in an ESP proposal (strongSwan's `none` keyword).
+_NO_KE_NAMES = ('NONE', 'KE_NONE')
 _DEFAULT_ESN = ['NO_EXT_SEQ']
 
 
@@ -88,6 +90,7 @@ def ke_groups(proposal_set):
     groups = []
     for proposal in (proposal_set or {}).get('effective') or []:
         values = [str(value).upper() for value in proposal.get('ke') or []] or [NO_KE]
+        values = [NO_KE if value in _NO_KE_NAMES else value for value in values]
         for value in values:
             if value not in groups:
                 groups.append(value)

@@ -42,6 +42,10 @@ def test_expected_remote_id_defaults_per_format():
     assert identities.expected_remote_id(_conn('strongswan-ipsec.conf', remote_addrs=['%any'])) is None
     assert identities.expected_remote_id(_conn('swanctl', remote_id='%any')) is None
     assert identities.expected_remote_id(_conn('swanctl', remote_id='b.lab')) == 'b.lab'
+    # the parsers write an unset remote id as %any; Libreswan then expects the right= address
+    assert identities.expected_remote_id(_conn('libreswan-ipsec.conf', remote_id='%any')) == '198.51.100.20'
+    written_any = dict(_conn('libreswan-ipsec.conf', remote_id='%any'), src={'remote_auth.0.id': 'f:1'})
+    assert identities.expected_remote_id(written_any) is None
 
 
 def test_effective_local_id_falls_back_to_subject_then_address():

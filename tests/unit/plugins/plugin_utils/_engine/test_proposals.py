@@ -68,6 +68,12 @@ def test_rekey_groups_strongswan_mixed_proposals():
     assert proposals.rekey_groups(conn, child, None) == ['MODP_2048', 'NONE']
 
 
+def test_ke_none_means_pfs_is_optional():
+    conn = {'daemon': 'strongswan'}
+    child = {'esp_proposals': {'effective': [{'encr': ['X'], 'ke': ['ECP_256', 'KE_NONE']}]}}
+    assert proposals.rekey_groups(conn, child, None) == ['ECP_256', 'NONE']
+
+
 def test_rekey_groups_libreswan():
     conn = {'daemon': 'libreswan'}
     no_ke = {'esp_proposals': {'effective': [{'encr': ['X'], 'ke': []}]}, 'pfs': True}
