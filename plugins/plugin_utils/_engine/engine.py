@@ -72,17 +72,26 @@ class _LogIndex(object):
 
     def __init__(self, hosts):
         self.events = {}
+        self.by_host = {}
+        self.used = set()
         for host in hosts.values():
             if not host.ok:
                 continue
-            for event in host.log_events:
+            self.by_host[host.name] = host.log_events
+            for event in self.by_host[host.name]:
                 self.events.setdefault((host.name, event.get('connection')), []).append(event)
 
     def of(self, host_name, connection, single_tunnel):
+        """The events of a connection (plus those naming none when the host has a single tunnel)."""
         found = list(self.events.get((host_name, connection), ()))
         if single_tunnel:
             found.extend(self.events.get((host_name, None), ()))
+        self.used.update(id(event) for event in found)
         return found
+
+    def unused(self, host_name):
+        """The events of host that no tunnel looked at, in log order."""
+        return [event for event in self.by_host.get(host_name, ()) if id(event) not in self.used]
 
 
 def correlate_logs(ctx, findings):
@@ -129,7 +138,27 @@ def correlate_logs(ctx, findings):
             if len(seen_from.get(id(finding), ())) > 1:
                 finding.definite = True
         extra.extend(_unexplained_findings(tunnel, give_ups, unexplained))
+    for name in sorted(ctx.hosts):
+        extra.extend(_host_log_findings(name, index.unused(name), by_host.get(name, ())))
     return extra
+
+
+def _host_log_findings(host_name, events, host_findings):
+    """Attach events no tunnel claimed to the host's own findings; report the failures left over."""
+    leftover = []
+    for event in events:
+        codes = logs.explaining_codes(event)
+        if not codes:
+            continue
+        line = logs.evidence_line(host_name, event)
+        matched = [finding for finding in host_findings if finding.code in codes]
+        for finding in matched:
+            finding.add_evidence([line])
+        if not matched and logs.is_failure(event):
+            leftover.append((host_name, line))
+    if leftover:
+        yield Finding('LOG_FAILURE_UNEXPLAINED', [host_name], params={'count': len(leftover)},
+                      evidence=_limited(leftover), definite=False)
 
 
 def _limited(lines):

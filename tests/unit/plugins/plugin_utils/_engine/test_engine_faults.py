@@ -301,6 +301,17 @@ def test_unexplained_log_failure_is_reported_with_its_lines():
     assert 'AUTHENTICATION_FAILED' in first(report)['evidence'][0]
 
 
+def test_log_failures_of_connections_outside_every_tunnel_are_reported_per_host():
+    facts = fb.strongswan_pair()
+    facts['gw-a']['logs']['events'] = [
+        fb.event('no_matching_peer_config', 'no matching peer config found', connection='roadwarrior'),
+        fb.event('ike_established', 'IKE_SA roadwarrior[3] established between', connection='roadwarrior')]
+    report = run(facts)
+    finding = first(report)
+    assert (finding['code'], finding['tunnel'], finding['hosts']) == ('LOG_FAILURE_UNEXPLAINED', None, ['gw-a'])
+    assert finding['evidence'] == ['gw-a /var/log/charon.log:100: no matching peer config found']
+
+
 def test_kernel_without_esp_explains_no_proposal_chosen():
     facts = fb.strongswan_pair()
     facts['gw-b']['kernel'].update({'esp': False, 'modules_supported': False, 'modules_loaded': [],
