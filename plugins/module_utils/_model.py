@@ -59,6 +59,7 @@ def new_child(name, file, line):
         'file': file,
         'line': line,
         'mode': 'tunnel',
+        'protocol': 'esp',
         'esp_proposals': new_proposal_set(),
         'pfs_groups': [],
         'pfs': None,

@@ -312,7 +312,7 @@ def algorithm_supported(name, plugins):
     if name.startswith('CAMELLIA_CBC_'):
         return 'openssl' in plugins or 'gcrypt' in plugins or 'botan' in plugins
     if name.startswith('CAMELLIA_CTR_'):
-        return 'ctr' in plugins and ('openssl' in plugins or 'gcrypt' in plugins)
+        return 'openssl' in plugins or ('ctr' in plugins and 'gcrypt' in plugins)
     if name.startswith('CAMELLIA_CCM_'):
         return 'ccm' in plugins and ('openssl' in plugins or 'gcrypt' in plugins)
     if name == 'CHACHA20_POLY1305':
@@ -350,9 +350,9 @@ _SIZES = ('128', '192', '256')
 
 STRONGSWAN_IKE_PRF = ['PRF_HMAC_SHA2_256', 'PRF_HMAC_SHA2_384', 'PRF_HMAC_SHA2_512',
                       'PRF_AES128_XCBC', 'PRF_AES128_CMAC', 'PRF_HMAC_SHA1']
-STRONGSWAN_IKE_KE = ['ECP_256', 'ECP_384', 'ECP_521', 'ECP_256_BP', 'ECP_384_BP', 'ECP_512_BP',
-                     'CURVE_25519', 'CURVE_448', 'MODP_3072', 'MODP_4096', 'MODP_6144', 'MODP_8192',
-                     'MODP_2048']
+# Orders as charon 5.9.8 with the openssl plugin logs them (plugin registration order).
+STRONGSWAN_IKE_KE = ['CURVE_25519', 'CURVE_448', 'ECP_256', 'ECP_384', 'ECP_521', 'ECP_256_BP', 'ECP_384_BP',
+                     'ECP_512_BP', 'MODP_3072', 'MODP_4096', 'MODP_6144', 'MODP_8192', 'MODP_2048']
 
 STRONGSWAN_IKE_CLASSIC = {
     ENCR: (['AES_CBC_%s' % s for s in _SIZES] + ['AES_CTR_%s' % s for s in _SIZES]
@@ -367,10 +367,9 @@ STRONGSWAN_IKE_CLASSIC = {
 STRONGSWAN_IKE_AEAD = {
     ENCR: (['AES_GCM_16_%s' % s for s in _SIZES] + ['AES_CCM_16_%s' % s for s in _SIZES]
            + ['CAMELLIA_CCM_16_%s' % s for s in _SIZES] + ['CHACHA20_POLY1305']
-           + ['AES_GCM_12_%s' % s for s in _SIZES] + ['AES_CCM_12_%s' % s for s in _SIZES]
-           + ['CAMELLIA_CCM_12_%s' % s for s in _SIZES]
-           + ['AES_GCM_8_%s' % s for s in _SIZES] + ['AES_CCM_8_%s' % s for s in _SIZES]
-           + ['CAMELLIA_CCM_8_%s' % s for s in _SIZES]),
+           + ['AES_GCM_12_%s' % s for s in _SIZES] + ['AES_GCM_8_%s' % s for s in _SIZES]
+           + ['AES_CCM_12_%s' % s for s in _SIZES] + ['AES_CCM_8_%s' % s for s in _SIZES]
+           + ['CAMELLIA_CCM_12_%s' % s for s in _SIZES] + ['CAMELLIA_CCM_8_%s' % s for s in _SIZES]),
     INTEG: [],
     PRF: STRONGSWAN_IKE_PRF,
     KE: STRONGSWAN_IKE_KE,

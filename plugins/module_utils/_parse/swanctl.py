@@ -103,6 +103,7 @@ class _SwanctlMapper:
         self.errors = []
         self.key_refs = []
         self.cert_refs = []
+        self.ah_proposals = {}
 
     def error(self, src, message, severity='error'):
         """Record an error at the place given by a 'file:line' string."""
@@ -265,6 +266,17 @@ class _SwanctlMapper:
         })
         for key, entry in _set_keys(node):
             self._child_key(child, key, entry, conn)
+        ah = self.ah_proposals.pop(id(child), None)
+        if ah is not None and child['esp_proposals']['written'] is None:
+            # AH only: the child's proposals are the AH ones (no ESP default is added).
+            proposals, problems = expand_strongswan(ah[0], 'ah', self.version, self.plugins)
+            set_value(child, 'esp_proposals', proposals, *_split_src(ah[1]))
+            set_value(child, 'protocol', 'ah', *_split_src(ah[1]))
+            for problem in problems:
+                self.error(ah[1], problem)
+        elif ah is not None:
+            self.error(ah[1], "child '%s' has both esp_proposals and ah_proposals; only ESP is modelled"
+                       % name, severity='warning')
         if child['esp_proposals']['written'] is None:
             child['esp_proposals'] = expand_strongswan(None, 'esp', self.version, self.plugins)[0]
         child['pfs_groups'] = ke_methods(child['esp_proposals']['effective'])
@@ -290,6 +302,8 @@ class _SwanctlMapper:
             set_value(child, 'esp_proposals', proposals, file, line)
             for problem in problems:
                 self.error(src, problem)
+        elif key == 'ah_proposals':
+            self.ah_proposals[id(child)] = (value, src)
         elif key in ('local_ts', 'remote_ts'):
             set_value(child, key, [item.strip() for item in value.split(',') if item.strip()], file, line)
         elif key in ('rekey_time', 'life_time'):

@@ -18,7 +18,7 @@ CONNECTION_KEYS = {
     'children', 'src',
 }
 CHILD_KEYS = {
-    'name', 'file', 'line', 'mode', 'esp_proposals', 'pfs_groups', 'pfs', 'local_ts', 'remote_ts', 'rekey_time',
+    'name', 'file', 'line', 'mode', 'protocol', 'esp_proposals', 'pfs_groups', 'pfs', 'local_ts', 'remote_ts', 'rekey_time',
     'life_time', 'start_action', 'dpd_action', 'close_action', 'src',
 }
 

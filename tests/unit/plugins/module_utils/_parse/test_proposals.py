@@ -170,7 +170,7 @@ def test_unset_strongswan_ike_is_classic_then_aead_default():
     classic, aead = proposal_set['effective']
     assert classic['encr'][0] == 'AES_CBC_128'
     assert 'HMAC_SHA2_256_128' in classic['integ']
-    assert classic['ke'][:3] == ['ECP_256', 'ECP_384', 'ECP_521']
+    assert classic['ke'][:3] == ['CURVE_25519', 'CURVE_448', 'ECP_256']
     assert classic['ke'][-1] == 'MODP_2048'
     assert 'MODP_1024' not in classic['ke']
     assert aead['encr'][:3] == ['AES_GCM_16_128', 'AES_GCM_16_192', 'AES_GCM_16_256']

@@ -100,7 +100,7 @@ def test_site_to_site_connection_model():
         'remote_auth.0.id_type': conn_d + ':9',
     }
     assert child == {
-        'name': 'net', 'file': conn_d, 'line': 12, 'mode': 'tunnel',
+        'name': 'net', 'file': conn_d, 'line': 12, 'mode': 'tunnel', 'protocol': 'esp',
         'esp_proposals': {
             'written': 'aes256gcm16-modp2048, aes256-sha256-modp2048',
             'strict': True,
@@ -314,3 +314,13 @@ def test_child_lifetimes_follow_vici_rules():
     lifetimes = [(child['rekey_time'], child['life_time']) for child in children]
     assert lifetimes == [(3599, 3960), (7200, 7920), (600, 1200)]
     assert 'rekey_time' not in children[0]['src']
+
+
+def test_ah_only_child():
+    text = 'connections { c { children { net { ah_proposals = sha256-aes256gmac-modp2048 } } } }\n'
+    child = parse_swanctl(PATH, MemoryReader({PATH: text}))['connections'][0]['children'][0]
+    assert child['protocol'] == 'ah'
+    # as charon 5.9.8 logs it: AH:HMAC_SHA2_256_128/AES_256_GMAC/MODP_2048/NO_EXT_SEQ
+    assert child['esp_proposals']['effective'] == [{'integ': ['HMAC_SHA2_256_128', 'AES_256_GMAC'], 'ke': ['MODP_2048'],
+                                                    'esn': ['NO_EXT_SEQ']}]
+    assert child['pfs_groups'] == ['MODP_2048']
