@@ -41,11 +41,11 @@ def auth_class(value):
 
 
 def where(conn, key=None, child=None):
-    """Return the file:line where key of conn (or child) was written, else where the section starts."""
+    """Return the file:line where key of conn (or child) was written; 'default' for a key with no origin
+    (the daemon's default, docs/facts.md); where the section starts when no key is asked for."""
     target = child if child is not None else conn
-    src = (target.get('src') or {}).get(key) if key else None
-    if src:
-        return src
+    if key:
+        return (target.get('src') or {}).get(key) or 'default'
     if target.get('file'):
         return '%s:%s' % (target.get('file'), target.get('line') or '?')
     return 'default'

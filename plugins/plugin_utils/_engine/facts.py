@@ -92,6 +92,21 @@ class HostFacts(object):
         return [daemon for daemon in self.daemons if daemon.get('running')]
 
     @property
+    def daemon_running(self):
+        """True when an IKE daemon evidently runs.
+
+        A process seen running is enough; so is an SA query the daemon answered (sas.source
+        vici, swanctl or whack), or a UDP IKE socket held by a named IKE process: the process
+        scan can miss a daemon in another PID namespace.
+        """
+        if self.running_daemons:
+            return True
+        if self.has('sas') and (self.sas.get('source') or 'none') != 'none':
+            return True
+        return any(str(entry.get('process') or '') in IKE_PROCESS_NAMES and entry.get('port') in (500, 4500)
+                   for entry in self.ports)
+
+    @property
     def config_loaded(self):
         return _as_dict(self.service.get('config_loaded'))
 

@@ -33,7 +33,7 @@ def missing_ports(host, ports):
 
     Nothing is missing when the ports were not gathered or no daemon runs (DAEMON_NOT_RUNNING says that).
     """
-    if not host.has('ports') or not host.running_daemons:
+    if not host.has('ports') or not host.daemon_running:
         return [], []
     missing, evidence = [], []
     for port in ports:

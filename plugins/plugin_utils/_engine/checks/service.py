@@ -37,7 +37,7 @@ def daemon_running(ctx, host):
     """An IKE daemon runs on every host that has IPsec connections or an installed daemon."""
     if not host.has('service') or not _is_ipsec_host(host):
         return
-    if host.running_daemons:
+    if host.daemon_running:
         return
     evidence = []
     units = []
@@ -73,7 +73,7 @@ def config_loaded(ctx, tunnel):
     """Each end's connection is loaded in its running daemon."""
     for end in tunnel.ends:
         host = end.host
-        if host is None or end.conn is None or not host.running_daemons:
+        if host is None or end.conn is None or not host.daemon_running:
             continue
         state = host.config_loaded
         if not state.get('checked'):

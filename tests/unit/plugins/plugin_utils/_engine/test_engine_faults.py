@@ -211,7 +211,7 @@ def test_daemon_not_running_ranks_before_its_symptoms():
         'unit': 'strongswan.service', 'active_state': 'failed', 'sub_state': 'failed', 'result': 'exit-code',
         'n_restarts': 3, 'oom_killed': False}})
     facts['gw-b']['ports'] = []
-    facts['gw-b']['sas']['ike_sas'] = []
+    facts['gw-b']['sas'] = {'source': 'none', 'ike_sas': []}   # vici refused the connection
     facts['gw-a']['sas']['ike_sas'] = []
     facts['gw-a']['logs']['events'] = [
         fb.event('retransmit', 'retransmit 3 of request with message ID 0', message_id=0),
@@ -270,6 +270,16 @@ def test_nat_t_blocked_when_encapsulation_is_forced():
     assert first(report)['code'] == 'NAT_T_BLOCKED'
     assert first(report)['hosts'][0] == 'gw-b'
     assert 'FIREWALL_BLOCKS_IKE' not in codes(report)
+
+
+def test_daemon_answering_sa_queries_runs_even_if_no_process_was_seen():
+    facts = fb.strongswan_pair()
+    facts['gw-a']['service']['daemons'][0].update({'running': False, 'pids': []})
+    assert codes(run(facts)) == []
+    facts['gw-a']['sas'] = {'source': 'none', 'ike_sas': []}
+    assert codes(run(facts)) == []   # its IKE sockets still name the daemon
+    facts['gw-a']['ports'] = []
+    assert first(run(facts))['code'] == 'DAEMON_NOT_RUNNING'
 
 
 def test_ike_port_not_listening():
