@@ -22,7 +22,7 @@ PRF = 'prf'
 KE = 'ke'
 ESN = 'esn'
 
-AEAD_PREFIXES = ('AES_GCM_', 'AES_CCM_', 'CAMELLIA_CCM_', 'CHACHA20_POLY1305', 'NULL_AUTH_AES_GMAC')
+AEAD_PREFIXES = ('AES_GCM_', 'AES_CCM_', 'CAMELLIA_CCM_', 'CHACHA20_POLY1305', 'NULL_AES_GMAC')
 
 # ---------------------------------------------------------------------------
 # strongSwan keywords (proposal_keywords_static.txt semantics).
@@ -119,13 +119,13 @@ STRONGSWAN_KE = {
 
 STRONGSWAN_ESN = {'esn': 'EXT_SEQ', 'noesn': 'NO_EXT_SEQ'}
 
-# PRF derived from the integrity algorithm when an IKE proposal names none.
+# PRF derived from the integrity algorithm when an IKE proposal names none (strongSwan's integ_prf_map;
+# HMAC_SHA2_256_96 has no PRF, so such a proposal is invalid).
 PRF_FROM_INTEG = {
     'HMAC_MD5_96': 'PRF_HMAC_MD5',
     'HMAC_MD5_128': 'PRF_HMAC_MD5',
     'HMAC_SHA1_96': 'PRF_HMAC_SHA1',
     'HMAC_SHA1_160': 'PRF_HMAC_SHA1',
-    'HMAC_SHA2_256_96': 'PRF_HMAC_SHA2_256',
     'HMAC_SHA2_256_128': 'PRF_HMAC_SHA2_256',
     'HMAC_SHA2_384_192': 'PRF_HMAC_SHA2_384',
     'HMAC_SHA2_512_256': 'PRF_HMAC_SHA2_512',
@@ -160,7 +160,7 @@ def strongswan_keyword(word):
         if gmac:
             if family != 'aes':
                 return None, None
-            return ENCR, ['NULL_AUTH_AES_GMAC_%s' % bits]
+            return ENCR, ['NULL_AES_GMAC_%s' % bits]
         if ctr:
             return ENCR, ['%s_CTR_%s' % (base, bits)]
         if aead:
@@ -203,7 +203,7 @@ LIBRESWAN_ENCR = {
     'chacha20_poly1305': 'CHACHA20_POLY1305',
     'chacha20poly1305': 'CHACHA20_POLY1305',
     'null': 'NULL',
-    'null_auth_aes_gmac': 'NULL_AUTH_AES_GMAC_128',
+    'null_auth_aes_gmac': 'NULL_AES_GMAC_128',
 }
 
 # One hash name gives both a PRF and an integrity algorithm.
@@ -305,7 +305,7 @@ def algorithm_supported(name, plugins):
         return _has_aes(plugins)
     if name.startswith('AES_CTR_'):
         return full or ('ctr' in plugins and _has_aes(plugins))
-    if name.startswith('AES_GCM_') or name.startswith('NULL_AUTH_AES_GMAC'):
+    if name.startswith('AES_GCM_') or name.startswith('NULL_AES_GMAC'):
         return full or ('gcm' in plugins and _has_aes(plugins))
     if name.startswith('AES_CCM_'):
         return full or ('ccm' in plugins and _has_aes(plugins))

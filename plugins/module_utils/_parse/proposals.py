@@ -183,8 +183,11 @@ def _strongswan_one(text, kind, version=None):
             continue
         if kind == 'ah' and transform == ENCR:
             # AH keeps AES-GMAC as an integrity algorithm and drops any other cipher.
-            _add(proposal, INTEG, [name.replace('NULL_AUTH_AES_GMAC_', 'AES_') + '_GMAC'
-                                   for name in names if name.startswith('NULL_AUTH_AES_GMAC_')])
+            _add(proposal, INTEG, [name.replace('NULL_AES_GMAC_', 'AES_') + '_GMAC'
+                                   for name in names if name.startswith('NULL_AES_GMAC_')])
+            continue
+        if transform == ESN and kind == 'ike':
+            _add(proposal, ESN, names)  # charon keeps ESN transforms written in IKE proposals
             continue
         if transform not in proposal:
             if transform == PRF:

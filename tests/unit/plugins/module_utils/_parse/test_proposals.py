@@ -22,7 +22,7 @@ from ansible_collections.ipsec.doctor.plugins.module_utils._parse.algorithms imp
     ('aes128gcm128', 'encr', ['AES_GCM_16_128']),
     ('aes256gcm12', 'encr', ['AES_GCM_12_256']),
     ('aes128ccm8', 'encr', ['AES_CCM_8_128']),
-    ('aes128gmac', 'encr', ['NULL_AUTH_AES_GMAC_128']),
+    ('aes128gmac', 'encr', ['NULL_AES_GMAC_128']),
     ('camellia256', 'encr', ['CAMELLIA_CBC_256']),
     ('camellia128ccm16', 'encr', ['CAMELLIA_CCM_16_128']),
     ('chacha20poly1305', 'encr', ['CHACHA20_POLY1305']),
@@ -77,6 +77,18 @@ def test_strongswan_ike_several_proposals_and_algorithms():
          'prf': ['PRF_HMAC_SHA2_256', 'PRF_HMAC_SHA1'], 'ke': ['ECP_256', 'MODP_2048']},
         {'encr': ['AES_GCM_16_256'], 'integ': [], 'prf': ['PRF_HMAC_SHA2_384'], 'ke': ['CURVE_25519']},
     ]
+
+
+def test_strongswan_cases_checked_against_charon_5_9_8():
+    # Each expectation is what charon 5.9.8 logged for the same string (cfg level 2).
+    result, errors = proposals.parse_strongswan('aes256-sha256-ecp256-esn', 'ike')
+    assert errors == []
+    assert result == [{'encr': ['AES_CBC_256'], 'integ': ['HMAC_SHA2_256_128'], 'prf': ['PRF_HMAC_SHA2_256'],
+                       'ke': ['ECP_256'], 'esn': ['EXT_SEQ']}]
+    _result, errors = proposals.parse_strongswan('aes256-sha2_256_96-modp4096', 'ike')
+    assert errors == ["a PRF algorithm is mandatory in IKE proposals ('aes256-sha2_256_96-modp4096')"]
+    result, errors = proposals.parse_strongswan('aes256gmac-sha256-ecp256', 'ike')
+    assert result == [{'encr': ['NULL_AES_GMAC_256'], 'integ': [], 'prf': ['PRF_HMAC_SHA2_256'], 'ke': ['ECP_256']}]
 
 
 def test_strongswan_ike_aead_integrity_becomes_prf():
