@@ -219,6 +219,8 @@ def _score(host_a, conn_a, host_b, conn_b):
     # conn_b must be able to talk to host_a at all: it points at it or accepts anyone.
     if remote_b and not b_points and not ids_b and not ids_a and paired_by != 'selectors':
         return 0, None
+    if score and conn_a.get('name') == conn_b.get('name'):
+        score += 1   # breaks ties between several connections of one host pair
     return score, paired_by
 
 

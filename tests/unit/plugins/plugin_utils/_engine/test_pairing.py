@@ -126,6 +126,18 @@ def test_children_pair_by_mirrored_selectors_not_order():
     assert names == [('net', 'net'), ('mgmt', 'management')]
 
 
+def test_two_connections_between_one_host_pair():
+    facts = fb.strongswan_pair()
+    for host in facts:
+        second = copy.deepcopy(fb.conn_of(facts, host))
+        second['name'] = 'voice'
+        second['children'][0]['local_ts'] = ['10.%d.0.0/24' % (1 if host == 'gw-a' else 2)]
+        second['children'][0]['remote_ts'] = ['10.9.9.0/24']   # wrong on both: no mirror to pair by
+        facts[host]['config']['connections'].insert(0, second)
+    tunnels = tunnels_of(facts)
+    assert sorted(tunnel.id for tunnel in tunnels) == ['gw-a:gw-gw <-> gw-b:gw-gw', 'gw-a:voice <-> gw-b:voice']
+
+
 def test_hosts_without_facts_are_not_paired():
     facts = fb.strongswan_pair()
     hosts = build_hosts({'gw-a': facts['gw-a']}, unreachable=['gw-b'])
