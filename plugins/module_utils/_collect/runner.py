@@ -8,6 +8,7 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import gc
 import importlib
 import traceback
 
@@ -75,13 +76,21 @@ def gather(options, root='/', runner=None):
     subsets = resolve_subsets(options.get('gather_subset'))
     host = HostContext(root=root, runner=runner, options=options)
     facts = {'schema': FACTS_SCHEMA, 'gathered': [], 'is_root': host.is_root, 'errors': host.errors}
-    for subset in subsets:
-        module = importlib.import_module('%s.%s' % (_PACKAGE, subset))
-        try:
-            facts[subset] = module.collect(host)
-        except Exception as exc:  # pylint: disable=broad-except
-            # Isolation is the point: one broken subset must not cost the others.
-            host.gap(subset, _failure_message(subset, exc))
-            continue
-        facts['gathered'].append(subset)
+    # The parse results are large and acyclic: cyclic garbage collection passes over them
+    # only cost time (a third of a run on a host with 10,000 connections).
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for subset in subsets:
+            module = importlib.import_module('%s.%s' % (_PACKAGE, subset))
+            try:
+                facts[subset] = module.collect(host)
+            except Exception as exc:  # pylint: disable=broad-except
+                # Isolation is the point: one broken subset must not cost the others.
+                host.gap(subset, _failure_message(subset, exc))
+                continue
+            facts['gathered'].append(subset)
+    finally:
+        if was_enabled:
+            gc.enable()
     return facts
