@@ -122,7 +122,7 @@ def best_of(runner, fake_host, root, repeat=3):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n', maxsplit=1)[0])
     parser.add_argument('--connections', type=int, default=1000)
     args = parser.parse_args()
     runner, fake_host = _import_collection()

@@ -26,7 +26,7 @@ description:
   - No secret leaves the host. Pre-shared keys are returned as HMAC-SHA256 digests keyed by O(psk_digest_key), private
     keys only as metadata and the SHA-256 of their public key, and key lines of XFRM states are dropped.
 author:
-  - ipsec.doctor contributors
+  - ipsec.doctor contributors (@ipsec-doctor)
 requirements:
   - Python 3.8 or newer on the target; no Python package beyond the standard library.
   - Optional host tools, each a gap in C(errors) when missing, C(ip), C(nft) or C(iptables-save), C(openssl) (key

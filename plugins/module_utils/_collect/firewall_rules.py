@@ -130,8 +130,7 @@ def _reachable_rules(chains, chain, depth=0, seen=frozenset()):
         if rule.get('verdict') in ('jump', 'goto') and rule.get('target'):
             target = chains.get((chain['table'], rule['target']))
             if target is not None:
-                for inner in _reachable_rules(chains, target, depth + 1, seen):
-                    yield inner
+                yield from _reachable_rules(chains, target, depth + 1, seen)
 
 
 def _default_drop(backend, chains, chain, ports):

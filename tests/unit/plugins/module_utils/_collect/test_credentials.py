@@ -52,13 +52,13 @@ def test_certificate_and_key_shapes():
 
 def test_certs_from_directories_der_pem_bundles_and_nss(tmp_path):
     pem = der.der_to_pem(cert_der())
+    private_block = '-----BEGIN PRIVATE KEY-----\n%s\n-----END PRIVATE KEY-----\n' % CANARY_KEY_BODY
     files = strongswan_host_files()
     files.update({
         '/etc/swanctl/x509/a.der': cert_der(),
         '/etc/swanctl/x509/bundle.pem': pem + pem,
         '/etc/swanctl/x509/oops.der': DER_KEY_LIKE,
-        '/etc/swanctl/x509/mixed.pem': pem + '-----BEGIN PRIVATE KEY-----\n%s\n-----END PRIVATE KEY-----\n'
-                                       % CANARY_KEY_BODY,
+        '/etc/swanctl/x509/mixed.pem': pem + private_block,
         '/var/lib/ipsec/nss/cert9.db': '',
     })
     listing = ('\nCertificate Nickname                                         Trust Attributes\n'

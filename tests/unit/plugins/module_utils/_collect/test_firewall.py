@@ -46,9 +46,9 @@ def test_nft_blocking_rules_with_shadowing_by_earlier_accepts():
 
 def test_nft_default_drop_chains_say_what_they_accept():
     result = analyze('nftables', parse_ruleset(fixture('nft-ruleset.json'))[0])
-    assert [(c['chain'], c['allows_ike'], c['allowed_ike_ports'], c['allows_esp'])
-            for c in result['default_drop_chains']] == [('input', True, [500, 4500], True),
-                                                          ('forward', False, [], True)]
+    chains = [(c['chain'], c['allows_ike'], c['allowed_ike_ports'], c['allows_esp'])
+              for c in result['default_drop_chains']]
+    assert chains == [('input', True, [500, 4500], True), ('forward', False, [], True)]
 
 
 def test_nft_masquerade_exemptions():

@@ -36,6 +36,7 @@ def test_unknown_subset_names_every_valid_one():
 
 
 def test_failure_message_names_the_exception_and_place():
+    message = None
     try:
         raise KeyError('connections')
     except KeyError as exc:
