@@ -23,9 +23,9 @@ def run_cli(*args, timeout=60):
                           text=True, timeout=timeout, check=False)
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def lab_down(lab):
-    """The session lab taken down for the test and brought back up afterwards."""
+    """The session lab taken down for this module's tests and brought back up afterwards."""
     lab.down()
     assert not state.leftovers(lab.state_dir)
     yield lab
@@ -35,6 +35,7 @@ def lab_down(lab):
 def test_up_twice_then_down_leaves_nothing(lab_down):
     """up(), up() again without down (clears the first), down(): each under 5 s, nothing left."""
     lab = lab_down
+    assert not state.leftovers(lab.state_dir)
     lab.up()
     first = lab.timings["setup"]
     assert lab.ssh("sw1", "true").returncode == 0
@@ -52,6 +53,7 @@ def test_up_twice_then_down_leaves_nothing(lab_down):
 def test_leftovers_of_a_killed_run_are_cleared(lab_down):
     """A lab left running by another process (CLI ``up``) is cleared by the next up, then down."""
     lab = lab_down
+    assert not state.leftovers(lab.state_dir)
     proc = run_cli("up")
     assert proc.returncode == 0, proc.stderr
     assert state.leftovers(lab.state_dir)["netns"]
@@ -64,6 +66,7 @@ def test_leftovers_of_a_killed_run_are_cleared(lab_down):
 def test_sigterm_tears_the_lab_down(lab_down):
     """A process holding the lab that gets SIGTERM removes everything before it exits."""
     lab = lab_down
+    assert not state.leftovers(lab.state_dir)
     code = "from ipsec_lab.lab import Lab\nimport time\nlab = Lab().up()\nprint('up', flush=True)\ntime.sleep(60)\n"
     with subprocess.Popen([sys.executable, "-c", code], cwd=LAB_DIR, stdout=subprocess.PIPE, text=True) as child:
         assert child.stdout.readline().strip() == "up"
@@ -76,6 +79,7 @@ def test_sigterm_tears_the_lab_down(lab_down):
 def test_cli_down_after_cli_up(lab_down):
     """``python -m ipsec_lab up`` then ``down``: both fast, nothing left."""
     lab = lab_down
+    assert not state.leftovers(lab.state_dir)
     start = time.monotonic()
     assert run_cli("up").returncode == 0
     up_seconds = time.monotonic() - start

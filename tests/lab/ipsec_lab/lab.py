@@ -1,9 +1,11 @@
 """The lab as a whole: bring every host up, run things on them, tear everything down."""
 
 import atexit
+import concurrent.futures
 import os
 import signal
 import subprocess
+import threading
 import time
 
 from . import inventory, net, state
@@ -11,7 +13,7 @@ from .constants import STATE_DIR
 from .flavours import make_stack
 from .hosts import Client, Host
 from .pki import Pki
-from .proc import LabError
+from .proc import LabError, terminate_all
 from .ssh import SshKeys
 from .topology import HOSTS, LAN_PREFIXLEN
 
@@ -35,6 +37,7 @@ class Lab:  # pylint: disable=too-many-instance-attributes
         self.timings = {}
         self._handlers_installed = False
         self._old_handlers = {}
+        self._lock = threading.Lock()
 
     @property
     def ssh_key(self):
@@ -53,25 +56,21 @@ class Lab:  # pylint: disable=too-many-instance-attributes
         specs = [item for item in HOSTS if self.only is None or item.name in self.only]
         try:
             net.create_bridge()
-            self._save()
             for item in specs:
                 host = Host(item.name, item.flavour, item.addr, self.state_dir,
                             lan=(item.lan, item.gw_lan_addr, item.client_addr, LAN_PREFIXLEN))
                 host.peer = item.peer
+                host.client = Client(item.name + "c", item.client_addr, item.gw_lan_addr)
                 self.hosts[item.name] = host
+                self.clients[host.client.name] = host.client
                 net.add_netns(host.netns)
-                net.attach_wan(host.netns, host.root_link, host.addr)
-                client = Client(item.name + "c", item.client_addr, item.gw_lan_addr)
-                net.add_netns(client.netns)
-                net.attach_lan(host.netns, client.netns, item.gw_lan_addr, item.client_addr, LAN_PREFIXLEN)
-                host.client = client
-                self.clients[client.name] = client
-                host.start()
-                self._save()
-            for host in self.hosts.values():
-                host.stack = make_stack(host, self.pki)
-                host.stack.apply_sysctls()
-                self.keys.start_sshd(host)
+                net.add_netns(host.client.netns)
+            self._save()
+            # The hosts are independent: build them in parallel (most of the time is process start-up).
+            with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+                for future in [pool.submit(self._build_host, host) for host in self.hosts.values()]:
+                    future.result()
+            self._save()
             self.write_inventory()
         except BaseException:
             self.down()
@@ -79,9 +78,22 @@ class Lab:  # pylint: disable=too-many-instance-attributes
         self.timings["setup"] = time.monotonic() - start
         return self
 
+    def _build_host(self, host):
+        """Wire one host, start its init, sysctls and sshd."""
+        item = host.lan
+        net.attach_wan(host.netns, host.root_link, host.addr)
+        net.attach_lan(host.netns, host.client.netns, item[1], item[2], item[3])
+        host.start()
+        with self._lock:
+            self._save()
+        host.stack = make_stack(host, self.pki)
+        host.stack.apply_sysctls()
+        self.keys.start_sshd(host)
+
     def down(self):
         """Remove everything the lab made (processes by PID, namespaces, links, host folders)."""
         start = time.monotonic()
+        terminate_all([(host.init_pid, host.init_started) for host in self.hosts.values() if host.init_pid], grace=1.0)
         for host in self.hosts.values():
             host.stop()
         state.cleanup(self.state_dir)

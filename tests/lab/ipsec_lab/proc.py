@@ -82,3 +82,21 @@ def wait_until(predicate, timeout, interval=0.05):
         if value or time.monotonic() >= deadline:
             return value
         time.sleep(interval)
+
+
+def terminate_all(pids, grace=2.0):
+    """End several (pid, start time) processes at once: TERM all, wait, KILL the rest."""
+    live = [(pid, started) for pid, started in pids if alive(pid, started)]
+    for pid, _started in live:
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+    if not wait_until(lambda: not any(alive(pid, started) for pid, started in live), grace, 0.01):
+        for pid, started in live:
+            if alive(pid, started):
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+        wait_until(lambda: not any(alive(pid, started) for pid, started in live), grace, 0.01)

@@ -11,7 +11,7 @@ import shutil
 
 from . import net
 from .constants import PREFIX
-from .proc import alive, terminate
+from .proc import alive, terminate_all
 
 STATE_FILE = "state.json"
 
@@ -39,12 +39,14 @@ def cleanup(state_dir, keep_logs=False):
     """Remove a lab described by ``state_dir``; return a list of what was removed."""
     removed = []
     data = load(state_dir)
+    pids = []
     for record in data.get("hosts", []):
         for key in ("init", "unshare"):
             pid = record.get(key + "_pid")
             if pid:
-                terminate(pid, record.get(key + "_started"), grace=1.0)
+                pids.append((pid, record.get(key + "_started")))
                 removed.append("%s %s pid %d" % (record.get("name"), key, pid))
+    terminate_all(pids, grace=1.0)
     removed += net.remove_all()
     hosts_dir = os.path.join(state_dir, "hosts")
     if os.path.isdir(hosts_dir) and not keep_logs:
