@@ -83,7 +83,7 @@ _ENTRIES = (
            'refuses to load it.',
            'Each error with its file:line and reason.',
            'Correct the listed lines on {host}, then reload (swanctl --load-all or ipsec reload).',
-           causes=('CONFIG_NOT_LOADED',) + _PEER_SILENCE),
+           causes=('CONFIG_NOT_LOADED', 'PEER_CONNECTION_MISSING') + _PEER_SILENCE),
     _entry('CONFIG_NOT_LOADED', 'service', 'error', 'config-loaded', 30,
            '{host}: connection {connection} is configured on disk but not loaded in the daemon',
            'The file was changed (or failed to load) after the daemon read it, so the daemon does not '
@@ -209,6 +209,15 @@ _ENTRIES = (
            'On {host}: chown root and chmod 0600 {path}.',
            fixes=('key_permissions', 'secret_permissions')),
     # --- config --------------------------------------------------------------------------------
+    _entry('PEER_CONNECTION_MISSING', 'config', 'error', 'peer-connection', 5,
+           '{peer} has no connection for {host} ({connection} points at it)',
+           'The connection of one end points at an inventory host that has no connection matching it back '
+           '(by address, identity or selectors): the peer answers NO_PROPOSAL_CHOSEN ("no IKE config found") '
+           'or "no matching peer config".',
+           'The remote address of the connection and the connections the peer has.',
+           'Add a connection for {host} on {peer}, or correct its remote address and identity (or name the '
+           'pair in ipsec_doctor_peers when it cannot be inferred).',
+           causes=('LOG_FAILURE_UNEXPLAINED',)),
     _entry('IKE_VERSION_MISMATCH', 'config', 'error', 'ike-version', 10,
            '{hosts}: IKE versions differ (IKEv{version_a} vs IKEv{version_b})',
            'One end insists on IKEv1 and the other on IKEv2: nothing can be negotiated.',

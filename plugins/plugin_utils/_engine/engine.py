@@ -83,7 +83,7 @@ class _LogIndex(object):
 
     def of(self, host_name, connection, single_tunnel):
         """The events of a connection (plus those naming none when the host has a single tunnel)."""
-        found = list(self.events.get((host_name, connection), ()))
+        found = list(self.events.get((host_name, connection), ())) if connection is not None else []
         if single_tunnel:
             found.extend(self.events.get((host_name, None), ()))
         self.used.update(id(event) for event in found)

@@ -10,9 +10,9 @@ addresses of one contain an address of the other host (and back), or the identit
 expects are the ones the other sends, or their traffic selectors mirror. Hosts are indexed
 by address, identity and selectors, so pairing stays linear in the number of connections.
 What cannot be inferred is named in an override: ``peers[host][connection] = {host, connection}``
-(the ``ipsec_doctor_peers`` host variable). A peer that is an inventory host without facts
-(unreachable, failed) is recognized by the override or by its inventory address, so its tunnel
-names it instead of calling it a peer outside the inventory.
+(the ``ipsec_doctor_peers`` host variable). When no connection of the peer matches but the peer
+is an inventory host (named by the override, owning the remote address, or without facts but with
+that inventory address), the tunnel's second end names that host with no connection.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -317,8 +317,8 @@ def pair_tunnels(hosts, overrides=None, host_addresses=None):
             if (host.name, conn.get('name')) in paired:
                 continue
             peer_address = _peer_address(host, conn)
-            silent = _silent_peer(index, hosts, host, conn, peer_address, overrides)
-            ends = [End(host, conn, _end_address(host, conn, None)), End(silent, None, peer_address)]
+            known = _known_peer(index, hosts, host, conn, peer_address, overrides)
+            ends = [End(host, conn, _end_address(host, conn, None)), End(known, None, peer_address)]
             tunnels.append(Tunnel(ends, how))
             continue
         other_host, other_conn = match
@@ -333,13 +333,17 @@ def pair_tunnels(hosts, overrides=None, host_addresses=None):
     return tunnels
 
 
-def _silent_peer(index, hosts, host, conn, peer_address, overrides):
-    """Return the HostFacts of an inventory host without facts that is conn's peer, or None."""
+def _known_peer(index, hosts, host, conn, peer_address, overrides):
+    """Return the HostFacts of the inventory host at the other end of an unpaired conn, or None."""
     override = (overrides.get(host.name) or {}).get(conn.get('name'))
     if isinstance(override, dict) and override.get('host') in hosts:
-        peer = hosts[override.get('host')]
-        return None if peer.ok else peer
-    name = index.silent_by_address.get(_canonical(peer_address)) if peer_address else None
+        return hosts[override.get('host')]
+    if not peer_address:
+        return None
+    address = _canonical(peer_address)
+    name = index.silent_by_address.get(address)
+    if name is None:
+        name = next((other for other in index.by_address.get(address, ()) if other != host.name), None)
     return hosts[name] if name else None
 
 

@@ -28,6 +28,24 @@ def _both(tunnel):
     return [(end.host_name, end.connection_name) for end in tunnel.ends]
 
 
+def peer_connection(ctx, tunnel):
+    """The inventory host at the other end of a connection has a connection back to it."""
+    end, other = tunnel.ends
+    if tunnel.paired or other.host is None or not other.host.ok or not other.host.has('config'):
+        return
+    names = ', '.join('%s (remote %s)' % (conn.get('name'), ', '.join(str(item) for item in conn.get('remote_addrs')
+                                                                      or []) or '%any')
+                      for conn in other.host.connections) or 'none'
+    yield Finding('PEER_CONNECTION_MISSING', [end.host_name, other.host_name], tunnel=tunnel.id,
+                  params={'host': end.host_name, 'connection': end.connection_name, 'peer': other.host_name},
+                  evidence=['%s %s: remote_addrs = %s (%s)' % (
+                      end.host_name, end.connection_name,
+                      ', '.join(str(item) for item in end.conn.get('remote_addrs') or []) or '%any',
+                      where(end.conn, 'remote_addrs')),
+                      '%s: connections: %s' % (other.host_name, names)],
+                  connections=[(end.host_name, end.connection_name)])
+
+
 def ike_version(ctx, tunnel):
     """Both ends use the same IKE version (0 = either)."""
     if not tunnel.paired:
@@ -212,6 +230,7 @@ def dpd(ctx, tunnel):
 
 
 CHECKS = (
+    Check('peer-connection', 'config', TUNNEL, peer_connection),
     Check('ike-version', 'config', TUNNEL, ike_version),
     Check('auth-method', 'config', TUNNEL, auth_method),
     Check('identity', 'config', TUNNEL, identity),

@@ -48,6 +48,14 @@ def _end_of(tunnel, host):
     return tunnel.ends[0] if tunnel.ends[0].host is host else tunnel.ends[1]
 
 
+def _ends_with_connection(ctx, host):
+    """The ends on host, over all its tunnels, that have a connection."""
+    for tunnel in ctx.tunnels_of_host.get(host.name, []):
+        end = _end_of(tunnel, host)
+        if end.conn is not None:
+            yield end
+
+
 def _own_networks(host):
     own = []
     for address in host.addresses:
@@ -64,8 +72,7 @@ def ip_forward(ctx, host):
         return
     own = selectors.as_set(_own_networks(host))
     needs = {4: [], 6: []}
-    for tunnel in ctx.tunnels_of_host.get(host.name, []):
-        end = _end_of(tunnel, host)
+    for end in _ends_with_connection(ctx, host):
         for child in end.conn.get('children') or []:
             if str(child.get('mode') or 'tunnel') != 'tunnel':
                 continue
@@ -109,8 +116,7 @@ def rp_filter(ctx, host):
     if not host.connections or not host.has('sysctl'):
         return
     interfaces = {}
-    for tunnel in ctx.tunnels_of_host.get(host.name, []):
-        end = _end_of(tunnel, host)
+    for end in _ends_with_connection(ctx, host):
         gateway = any(str(child.get('mode') or 'tunnel') == 'tunnel' and child.get('local_ts')
                       and any(str(ts).lower() != 'dynamic' for ts in child.get('local_ts'))
                       for child in end.conn.get('children') or [])

@@ -147,7 +147,7 @@ def masquerade(ctx, host):
 def pairing(ctx, tunnel):
     """Every connection has its peer in the inventory (else only one-sided checks ran)."""
     if tunnel.paired or tunnel.ends[1].host is not None:
-        return   # paired, or the peer is an inventory host without facts (reported on that host)
+        return   # paired, or the peer is an inventory host (config: PEER_CONNECTION_MISSING)
     end = tunnel.ends[0]
     conn = end.conn
     remote_ids = [str(item.get('id')) for item in conn.get('remote_auth') or [] if item.get('id')]

@@ -403,6 +403,38 @@ def test_config_parse_error_carries_file_and_line():
     assert finding['evidence'] == ["gw-a /etc/swanctl/swanctl.conf:12: expected '=' or '{'"]
 
 
+def test_config_syntax_error_leaves_the_peer_without_a_connection():
+    facts = fb.strongswan_pair()
+    facts['gw-b']['config']['errors'] = [{'file': '/etc/swanctl/swanctl.conf', 'line': 7, 'message': 'syntax error',
+                                          'severity': 'error'}]
+    facts['gw-b']['config']['connections'] = []
+    facts['gw-b']['sas']['ike_sas'] = []
+    facts['gw-a']['sas']['ike_sas'] = []
+    facts['gw-a']['logs']['events'] = [fb.event('notify_received', 'received NO_PROPOSAL_CHOSEN notify error',
+                                                code='NO_PROPOSAL_CHOSEN', message_id=0)]
+    facts['gw-b']['logs']['events'] = [fb.event('no_ike_config', 'no IKE config found for 198.51.100.20...'
+                                                '198.51.100.10, sending NO_PROPOSAL_CHOSEN', connection=None)]
+    report = run(facts)
+    assert codes(report) == ['CONFIG_PARSE_ERROR', 'PEER_CONNECTION_MISSING']
+    assert report['tunnels'][0]['id'] == 'gw-a:gw-gw <-> gw-b'
+    evidence = first(report)['evidence']
+    assert evidence[0] == 'gw-b /etc/swanctl/swanctl.conf:7: syntax error'
+    assert any('gw-a /var/log' in line for line in evidence) and any('gw-b /var/log' in line for line in evidence)
+
+
+def test_peer_connection_missing_when_the_peer_points_elsewhere():
+    facts = fb.strongswan_pair()
+    conn = fb.conn_of(facts, 'gw-b')
+    conn['remote_addrs'] = ['198.51.100.99']
+    conn['remote_auth'][0]['id'] = 'z.lab'
+    conn['children'][0]['remote_ts'] = ['10.0.0.0/24']
+    for host in facts:
+        facts[host]['sas']['ike_sas'] = []
+    report = run(facts)
+    assert codes(report) == ['PEER_CONNECTION_MISSING']
+    assert first(report)['summary'] == 'gw-b has no connection for gw-a (gw-gw points at it)'
+
+
 def test_config_not_loaded():
     facts = fb.strongswan_pair()
     facts['gw-b']['service']['config_loaded'].update({'loaded_connections': [], 'missing_from_daemon': ['gw-gw']})
