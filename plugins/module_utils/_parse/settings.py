@@ -13,8 +13,9 @@ lines), ``#`` comments and ``include <glob>`` (relative to the including file; t
 included settings land in the section that holds the include). A later definition
 extends a section and replaces a value.
 
-strongSwan stops at the first syntax error and loads nothing from the file; this parser
-goes on after an error so that one run reports every problem with its place.
+strongSwan stops at the first syntax error and loads nothing from the file and its
+includes (swanctl then unloads every connection); this parser goes on after an error so
+that one run reports every problem with its place, and adds one error that says so.
 
 The result tree maps a section name to a dict with ``__src__`` ("file:line" of its
 first definition) and, when it references other sections, ``__refs__``; keys map to
@@ -219,6 +220,7 @@ class SettingsParser:
         self.errors = []
         self.files = []
         self.inherit_budget = [MAX_INHERITED_ENTRIES]
+        self.first_syntax_error = None
 
     def error(self, file, line, message, severity='error'):
         """Record an error at file:line; past MAX_ERRORS only one final note is kept."""
@@ -228,16 +230,22 @@ class SettingsParser:
             self.errors.append({'file': file, 'line': line, 'severity': 'error',
                                 'message': 'more than %d errors; the rest are not listed' % MAX_ERRORS})
 
+    def syntax_error(self, file, line, message):
+        """Record an error that makes strongSwan's parser reject the whole configuration."""
+        if self.first_syntax_error is None:
+            self.first_syntax_error = (file, line)
+        self.error(file, line, message)
+
     def parse_file(self, path, section, stack, include_site=None):
         """Parse file `path` into `section`; stack is the chain of including files."""
         if path in stack:
             file, line = include_site or (path, 0)
             chain = ' -> '.join(list(stack) + [path])
-            self.error(file, line, 'include cycle: %s' % chain)
+            self.syntax_error(file, line, 'include cycle: %s' % chain)
             return
         if len(stack) > MAX_INCLUDE_DEPTH:
             file, line = include_site or (path, 0)
-            self.error(file, line, 'includes nested deeper than %d levels' % MAX_INCLUDE_DEPTH)
+            self.syntax_error(file, line, 'includes nested deeper than %d levels' % MAX_INCLUDE_DEPTH)
             return
         try:
             text = self.reader.read(path)
@@ -246,7 +254,7 @@ class SettingsParser:
             self.error(path, 0, 'cannot read file: %s' % reason, severity='warning')
             return
         except UnicodeError as exc:
-            self.error(path, 0, 'cannot decode file: %s' % exc)
+            self.syntax_error(path, 0, 'cannot decode file: %s' % exc)
             return
         if path not in self.files:
             self.files.append(path)
@@ -255,7 +263,7 @@ class SettingsParser:
     def _include(self, lexer, file, line, section, stack):
         pattern = lexer.read_include_pattern()
         if not pattern:
-            self.error(file, line, 'include without a file name')
+            self.syntax_error(file, line, 'include without a file name')
             return
         full = os.path.normpath(resolve_include(pattern, file))
         paths = self.reader.glob(full)
@@ -270,17 +278,17 @@ class SettingsParser:
             kind, text, line = lexer.next()
             if kind == 'eof':
                 if opened is not None:
-                    self.error(file, opened[1], "missing '}' for section '%s'" % opened[0])
+                    self.syntax_error(file, opened[1], "missing '}' for section '%s'" % opened[0])
                 return
             if kind == 'nl':
                 continue
             if kind == 'punct' and text == '}':
                 if opened is not None:
                     return
-                self.error(file, line, "unexpected '}'")
+                self.syntax_error(file, line, "unexpected '}'")
                 continue
             if kind != 'name':
-                self.error(file, line, 'unexpected %s' % _describe(kind, text))
+                self.syntax_error(file, line, 'unexpected %s' % _describe(kind, text))
                 lexer.skip_line()
                 continue
             self._statement(lexer, file, line, text, section, stack, depth)
@@ -305,13 +313,12 @@ class SettingsParser:
             self._include(lexer, file, line, section, stack)
             return
         if '.' in name:
-            self.error(file, line, "name '%s' contains '.', which strongSwan 5.7 and later reject" % name,
-                       severity='warning')
+            self.syntax_error(file, line, "name '%s' contains '.', a syntax error since strongSwan 5.7" % name)
         token = lexer.next_significant()
         if token[0] == 'punct' and token[1] == '=':
             value, problem = lexer.read_value()
             if problem:
-                self.error(file, line, "%s for '%s'" % (problem, name))
+                self.syntax_error(file, line, "%s for '%s'" % (problem, name))
                 return
             self._set_key(section, name, value, file, line)
             return
@@ -322,7 +329,7 @@ class SettingsParser:
                 return
         if token[0] == 'punct' and token[1] == '{':
             if depth >= MAX_NESTING:
-                self.error(file, line, "sections nested deeper than %d levels; '%s' is skipped" % (MAX_NESTING, name))
+                self.syntax_error(file, line, "sections nested deeper than %d levels; '%s' is skipped" % (MAX_NESTING, name))
                 self._skip_section(lexer)
                 return
             child = self._section(section, name, file, line)
@@ -331,7 +338,7 @@ class SettingsParser:
                     child[REFS].append(ref)
             self._parse_body(lexer, file, child, stack, (name, line), depth + 1)
             return
-        self.error(file, line, "expected '=' or '{' after '%s'" % name)
+        self.syntax_error(file, line, "expected '=' or '{' after '%s'" % name)
         if token[0] != 'nl':
             lexer.skip_line()
 
@@ -340,7 +347,7 @@ class SettingsParser:
         while True:
             token = lexer.next_significant()
             if token[0] != 'name':
-                self.error(file, line, "expected a section reference after ':' in '%s'" % name)
+                self.syntax_error(file, line, "expected a section reference after ':' in '%s'" % name)
                 if token[0] != 'nl':
                     lexer.skip_line()
                 return None, token
@@ -457,6 +464,12 @@ def parse_settings(path, reader):
     parser = SettingsParser(reader)
     parser.parse_file(path, parser.tree, [])
     parser.resolve_references()
+    if parser.first_syntax_error is not None:
+        file, line = parser.first_syntax_error
+        parser.errors.append({
+            'file': file, 'line': line, 'severity': 'error',
+            'message': 'strongSwan stops at the first syntax error and loads nothing from %s and its includes'
+                       % path})
     tree = parser.tree
     tree[SRC] = '%s:0' % path
     return {'tree': tree, 'errors': parser.errors, 'files': parser.files}

@@ -211,15 +211,17 @@ class _SwanctlMapper:
             rounds.append((order, position, sub_name, sub))
         rounds.sort(key=lambda item: (item[0], item[1]))
         if not rounds:
-            # vici adds one public key round when a side has no section of its own.
+            # A side without a section of its own still has one (unspecified) round.
             rounds.append((0, 0, side, {SRC: '%s:%s' % (conn['file'], conn['line'])}))
         for index, (_order, _position, sub_name, sub) in enumerate(rounds):
             conn['%s_auth' % side].append(new_auth_round(index + 1))
             if side == 'remote':
                 conn['remote_auth'][index]['id'] = '%any'
                 conn['remote_auth'][index]['id_type'] = 'any'
-            conn['%s_auth' % side][index]['method'] = 'pubkey'
-            conn['%s_auth' % side][index]['auth'] = 'pubkey'
+            # Without 'auth' the round is unspecified: charon builds public key authentication
+            # for the local side and accepts any method from the remote side.
+            conn['%s_auth' % side][index]['method'] = None
+            conn['%s_auth' % side][index]['auth'] = 'pubkey' if side == 'local' else None
             for key, entry in _set_keys(sub):
                 self._auth_key(conn, side, index, sub_name, key, entry)
             for nested, nested_node in iter_sections(sub):

@@ -38,6 +38,9 @@ def fixture_reader(host):
     return MemoryReader(files)
 
 
+NOTE = 'strongSwan stops at the first syntax error and loads nothing from %s and its includes'
+
+
 def parse_text(text, extra=None):
     files = {'/etc/test.conf': text}
     files.update(extra or {})
@@ -126,12 +129,14 @@ def test_newlines_between_header_tokens_are_allowed():
     assert value(parsed['tree'], 'key') == 'v'
 
 
-def test_dotted_names_are_a_warning():
+def test_dotted_names_are_a_syntax_error():
+    # swanctl 5.9.8: "syntax error, unexpected ., expecting : or '{' or '='", then nothing is loaded.
     parsed = parse_text('charon {\n  filelog {\n    /var/log/charon.log {\n      default = 1\n    }\n  }\n}\n')
-    assert parsed['errors'] == [{'file': '/etc/test.conf', 'line': 3, 'severity': 'warning',
-                                 'message': "name '/var/log/charon.log' contains '.', which strongSwan 5.7 and "
-                                            "later reject"}]
-    assert value(parsed['tree'], 'charon.filelog./var/log/charon.log.default') is None
+    assert parsed['errors'] == [
+        {'file': '/etc/test.conf', 'line': 3, 'severity': 'error',
+         'message': "name '/var/log/charon.log' contains '.', a syntax error since strongSwan 5.7"},
+        {'file': '/etc/test.conf', 'line': 3, 'severity': 'error', 'message': NOTE % '/etc/test.conf'},
+    ]
 
 
 def test_value_words_are_joined_by_single_spaces():
@@ -184,7 +189,9 @@ def test_unknown_and_cyclic_references_are_errors():
 def test_self_include_is_an_error_not_recursion():
     parsed = parse_settings('/etc/a.conf', MemoryReader({'/etc/a.conf': 'x = 1\ninclude a.conf\n'}))
     assert parsed['errors'] == [{'file': '/etc/a.conf', 'line': 2, 'severity': 'error',
-                                 'message': 'include cycle: /etc/a.conf -> /etc/a.conf'}]
+                                 'message': 'include cycle: /etc/a.conf -> /etc/a.conf'},
+                                {'file': '/etc/a.conf', 'line': 2, 'severity': 'error',
+                                 'message': NOTE % '/etc/a.conf'}]
     assert value(parsed['tree'], 'x') == '1'
 
 
@@ -192,15 +199,17 @@ def test_include_cycle_across_files():
     files = {'/etc/a.conf': 'include b.conf\n', '/etc/b.conf': 'include a.conf\n'}
     parsed = parse_settings('/etc/a.conf', MemoryReader(files))
     assert [(e['file'], e['line'], e['message']) for e in parsed['errors']] == [
-        ('/etc/b.conf', 1, 'include cycle: /etc/a.conf -> /etc/b.conf -> /etc/a.conf')]
+        ('/etc/b.conf', 1, 'include cycle: /etc/a.conf -> /etc/b.conf -> /etc/a.conf'),
+        ('/etc/b.conf', 1, NOTE % '/etc/a.conf')]
 
 
 def test_include_depth_is_bounded():
     files = dict(('/etc/d%d.conf' % level, 'include d%d.conf\nk%d = v\n' % (level + 1, level))
                  for level in range(MAX_INCLUDE_DEPTH + 5))
     parsed = parse_settings('/etc/d0.conf', MemoryReader(files))
-    assert len(parsed['errors']) == 1
+    assert len(parsed['errors']) == 2
     assert 'nested deeper than %d' % MAX_INCLUDE_DEPTH in parsed['errors'][0]['message']
+    assert parsed['errors'][1]['message'] == NOTE % '/etc/d0.conf'
     assert len(parsed['files']) == MAX_INCLUDE_DEPTH + 1
 
 
@@ -271,8 +280,10 @@ def test_hostile_nesting_and_reference_chains_are_bounded():
 
 def test_error_list_is_bounded():
     parsed = parse_text('}\n' * (MAX_ERRORS + 50))
-    assert len(parsed['errors']) == MAX_ERRORS + 1
-    assert parsed['errors'][-1]['message'] == 'more than %d errors; the rest are not listed' % MAX_ERRORS
+    assert len(parsed['errors']) == MAX_ERRORS + 2
+    assert parsed['errors'][-2]['message'] == 'more than %d errors; the rest are not listed' % MAX_ERRORS
+    assert parsed['errors'][-1] == {'file': '/etc/test.conf', 'line': 1, 'severity': 'error',
+                                    'message': NOTE % '/etc/test.conf'}
 
 
 def test_inheritance_copies_are_bounded():

@@ -122,7 +122,8 @@ def test_site_to_site_connection_model():
 def test_template_connection_gets_defaults():
     conn = by_name(parse_fixture()['connections'], 'site-defaults')
     assert conn['remote_addrs'] == ['%any']
-    assert conn['remote_auth'] == [{'auth': 'pubkey', 'method': 'pubkey', 'id': '%any', 'id_type': 'any',
+    # as swanctl --list-conns shows it: "remote unspecified authentication", no id
+    assert conn['remote_auth'] == [{'auth': None, 'method': None, 'id': '%any', 'id_type': 'any',
                                     'certs': [], 'cacerts': [], 'round': 1}]
     assert conn['children'] == []
     assert conn['auto'] == 'none'
@@ -324,3 +325,10 @@ def test_ah_only_child():
     assert child['esp_proposals']['effective'] == [{'integ': ['HMAC_SHA2_256_128', 'AES_256_GMAC'], 'ke': ['MODP_2048'],
                                                     'esn': ['NO_EXT_SEQ']}]
     assert child['pfs_groups'] == ['MODP_2048']
+
+
+def test_rounds_without_auth_are_unspecified():
+    text = 'connections { c {\n local { id = x.lab }\n remote { id = %any }\n} }\n'
+    conn = parse_swanctl(PATH, MemoryReader({PATH: text}))['connections'][0]
+    assert (conn['local_auth'][0]['auth'], conn['local_auth'][0]['method']) == ('pubkey', None)
+    assert (conn['remote_auth'][0]['auth'], conn['remote_auth'][0]['method']) == (None, None)
