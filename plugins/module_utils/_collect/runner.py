@@ -9,19 +9,35 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import gc
-import importlib
 import traceback
 
+# Static imports: Ansible packs only the module_utils a module imports by name.
+from ansible_collections.ipsec.doctor.plugins.module_utils._collect import (
+    certs,
+    config,
+    firewall,
+    kernel,
+    keys,
+    logs,
+    ports,
+    routes,
+    sas,
+    secrets,
+    service,
+    sysctl,
+)
 from ansible_collections.ipsec.doctor.plugins.module_utils._collect.context import HostContext
 
 FACTS_SCHEMA = 'ipsec.doctor/facts/v1'
 
-# Subset names in the order they run and are listed; each is a module of this package
-# with a `collect(host)` function.
+# Subset names in the order they run and are listed, and the collector module of each
+# (its `collect(host)` returns the subset).
 SUBSETS = ('service', 'config', 'secrets', 'certs', 'keys', 'ports', 'firewall', 'kernel', 'sysctl',
            'routes', 'sas', 'logs')
-
-_PACKAGE = 'ansible_collections.ipsec.doctor.plugins.module_utils._collect'
+COLLECTORS = {
+    'service': service, 'config': config, 'secrets': secrets, 'certs': certs, 'keys': keys, 'ports': ports,
+    'firewall': firewall, 'kernel': kernel, 'sysctl': sysctl, 'routes': routes, 'sas': sas, 'logs': logs,
+}
 
 
 class SubsetError(ValueError):
@@ -82,9 +98,8 @@ def gather(options, root='/', runner=None):
     gc.disable()
     try:
         for subset in subsets:
-            module = importlib.import_module('%s.%s' % (_PACKAGE, subset))
             try:
-                facts[subset] = module.collect(host)
+                facts[subset] = COLLECTORS[subset].collect(host)
             except Exception as exc:  # pylint: disable=broad-except
                 # Isolation is the point: one broken subset must not cost the others.
                 host.gap(subset, _failure_message(subset, exc))
