@@ -166,10 +166,15 @@ class _SwanctlMapper:
                        % (key, conn['name']))
             return
         if key == 'version':
-            if value.strip() not in ('0', '1', '2'):
-                self.error(src, "invalid IKE version '%s' in connection '%s'" % (value, conn['name']))
+            if not value.strip().isdigit():
+                self.error(src, "invalid value for version: '%s' (swanctl discards connection '%s')"
+                           % (value, conn['name']))
                 return
             set_value(conn, 'ike_version', int(value.strip()), file, line)
+            if conn['ike_version'] not in (0, 1, 2):
+                # vici takes any number; such a connection loads but never negotiates
+                self.error(src, "IKE version %s of connection '%s' is not 0, 1 or 2: it loads but never "
+                           "negotiates" % (value.strip(), conn['name']))
         elif key in ('local_addrs', 'remote_addrs', 'pools', 'vips'):
             set_value(conn, key, split_list(value), file, line)
         elif key in ('local_port', 'remote_port'):
