@@ -8,8 +8,8 @@ set -eu
 LIBRESWAN_CACHE="${IPSEC_LAB_LIBRESWAN:-/var/cache/ipsec-doctor-lab/libreswan}"
 
 PACKAGES="charon-systemd strongswan-swanctl strongswan-starter strongswan-pki
-libstrongswan-standard-plugins libcharon-extra-plugins openssh-server nftables tcpdump
-iputils-ping iproute2 util-linux procps libnss3-tools libunbound8 libldns3 libevent-core-2.1-7
+libstrongswan-standard-plugins libcharon-extra-plugins openssh-server openssh-client python3
+nftables tcpdump iputils-ping iproute2 util-linux procps libnss3-tools libunbound8 libldns3 libevent-core-2.1-7
 libevent-pthreads-2.1-7 libcurl3-nss libcap-ng0 libaudit1 libldap-2.5-0 dns-root-data
 bind9-host iptables"
 
