@@ -1,0 +1,117 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) ipsec.doctor contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""ipsec_facts against real daemons: the lab's swanctl hosts, over SSH through Ansible.
+
+Run as root from the repository: ``python -m pytest tests/integration/test_ipsec_facts_lab.py``
+(with ANSIBLE_COLLECTIONS_PATH pointing at a folder that holds ansible_collections/ipsec/doctor
+when the checkout is not inside one). Skips where the lab cannot run.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+LAB_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'lab')
+sys.path.insert(0, LAB_DIR)
+
+# pylint: disable-next=wrong-import-position,unused-import
+from ipsec_lab.pytest_plugin import ansible_bin, cert_tunnel, lab, psk_tunnel, scenario  # noqa: E402,F401
+
+
+def collections_path():
+    """The folder that holds ansible_collections/ipsec/doctor, or None."""
+    if os.environ.get('ANSIBLE_COLLECTIONS_PATH'):
+        return os.environ['ANSIBLE_COLLECTIONS_PATH']
+    parts = os.path.abspath(__file__).split(os.sep)
+    if 'ansible_collections' in parts:
+        return os.sep.join(parts[:parts.index('ansible_collections')])
+    return None
+
+
+def gather(lab, ansible_bin, tmp_path, host, args='psk_digest_key=lab-run-key'):
+    """Run ipsec.doctor.ipsec_facts on one lab host over SSH; return ansible_facts.ipsec."""
+    path = collections_path()
+    if path is None:
+        pytest.skip('set ANSIBLE_COLLECTIONS_PATH to a folder that holds ansible_collections/ipsec/doctor')
+    config = tmp_path / 'ansible.cfg'
+    config.write_text('[defaults]\n', encoding='utf-8')
+    env = dict(os.environ, ANSIBLE_HOST_KEY_CHECKING='False', ANSIBLE_LOCAL_TEMP=str(tmp_path / 'tmp'),
+               ANSIBLE_CONFIG=str(config), ANSIBLE_COLLECTIONS_PATH=path, ANSIBLE_STDOUT_CALLBACK='minimal')
+    proc = subprocess.run([ansible_bin, '-i', lab.inventory_path, host, '-m', 'ipsec.doctor.ipsec_facts', '-a', args],
+                          cwd=str(tmp_path), env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    result = json.loads(proc.stdout.split(' => ', 1)[1])
+    return result['ansible_facts']['ipsec']
+
+
+def test_swanctl_host_with_an_established_psk_tunnel(lab, ansible_bin, psk_tunnel, tmp_path):
+    facts = gather(lab, ansible_bin, tmp_path, 'sw1')
+    assert facts['gathered'] == ['service', 'config', 'secrets', 'certs', 'keys', 'ports', 'firewall', 'kernel',
+                                 'sysctl', 'routes', 'sas', 'logs']
+    assert facts['errors'] == []
+
+    charon = [daemon for daemon in facts['service']['daemons'] if daemon['name'] == 'charon-systemd'][0]
+    assert (charon['running'], charon['version'], charon['systemd']) == (True, '5.9.8', None)
+    assert facts['service']['primary'] == 'strongswan'
+    assert facts['service']['sockets']['vici'] == '/run/charon.vici'
+    loaded = facts['service']['config_loaded']
+    assert (loaded['checked'], loaded['missing_from_daemon'], loaded['extra_in_daemon']) == (True, [], [])
+    assert 'sw1-sw2' in loaded['loaded_connections']
+
+    conn = [conn for conn in facts['config']['connections'] if conn['name'] == 'sw1-sw2'][0]
+    assert (conn['local_auth'][0]['auth'], conn['local_auth'][0]['id']) == ('psk', 'sw1.lab')
+    assert conn['remote_auth'][0]['id'] == 'sw2.lab'
+    assert conn['children'][0]['local_ts'] == ['198.51.100.128/28']
+    assert conn['children'][0]['remote_ts'] == ['198.51.100.144/28']
+
+    psk = [entry for entry in facts['secrets']['entries'] if entry['type'] == 'PSK'][0]
+    assert sorted(psk['ids']) == ['sw1.lab', 'sw2.lab'] and len(psk['digest']) == 64
+
+    owners = sorted((entry['port'], entry['family'], entry['process']) for entry in facts['ports'])
+    assert owners == [(500, 4, 'charon-systemd'), (500, 6, 'charon-systemd'), (4500, 4, 'charon-systemd'),
+                      (4500, 6, 'charon-systemd')]
+
+    kernel = facts['kernel']
+    assert (kernel['xfrm'], kernel['esp'], kernel['userspace_esp']) == (True, False, True)
+
+    assert facts['sas']['source'] == 'vici'
+    ike = [sa for sa in facts['sas']['ike_sas'] if sa['connection'] == 'sw1-sw2'][0]
+    assert (ike['state'], ike['version'], ike['local_id'], ike['remote_id']) == ('ESTABLISHED', 2, 'sw1.lab',
+                                                                                 'sw2.lab')
+    child = ike['child_sas'][0]
+    assert (child['state'], child['mode'], child['encap']) == ('INSTALLED', 'TUNNEL', True)
+    assert child['local_ts'] == ['198.51.100.128/28'] and child['remote_ts'] == ['198.51.100.144/28']
+
+    kinds = [event['kind'] for event in facts['logs']['events']]
+    assert 'ike_established' in kinds and 'child_established' in kinds
+
+
+def test_both_ends_digest_the_same_psk_equally(lab, ansible_bin, psk_tunnel, tmp_path):
+    digests = []
+    for host in ('sw1', 'sw2'):
+        facts = gather(lab, ansible_bin, tmp_path, host)
+        digests.append([entry['digest'] for entry in facts['secrets']['entries'] if entry['type'] == 'PSK'][0])
+    assert digests[0] == digests[1] and digests[0] is not None
+
+
+def test_certificate_host_keys_and_certs(lab, ansible_bin, cert_tunnel, tmp_path):
+    facts = gather(lab, ansible_bin, tmp_path, 'sw1', args='gather_subset=certs,keys,sas')
+    assert facts['gathered'] == ['certs', 'keys', 'sas']
+    key = facts['keys'][0]
+    assert key['path'].startswith('/etc/swanctl/private/')
+    assert (key['owner'], key['mode'], key['dir_mode'], key['readable']) == ('root', '0600', '0700', True)
+    assert (key['key_type'], key['key_bits']) == ('ECDSA', 256)
+    assert len(key['pubkey_sha256']) == 64
+    roles = sorted(set((cert['source'], cert['role']) for cert in facts['certs']))
+    assert ('swanctl-x509', 'end') in roles and ('swanctl-x509ca', 'ca') in roles
+    assert all(cert['pem'].startswith('-----BEGIN CERTIFICATE-----') for cert in facts['certs'])
+    assert 'PRIVATE KEY' not in json.dumps(facts)
