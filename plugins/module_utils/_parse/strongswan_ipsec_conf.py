@@ -438,9 +438,6 @@ class _ConnMapper:
                     set_auth_value(conn, side, index, 'certs', paths, *_src_parts(src))
                     for path in paths:
                         self.cert_refs.append({'path': path, 'kind': 'x509', 'src': src})
-                value, src = get('%sca%s' % (prefix, suffix))
-                if value is not None and value not in ('%same', '%any'):
-                    set_auth_value(conn, side, index, 'ca', value, *_src_parts(src))
 
     def cert_path(self, subdir, name):
         """Resolve a certificate file name against <ipsec.d>/<subdir> unless it is absolute."""

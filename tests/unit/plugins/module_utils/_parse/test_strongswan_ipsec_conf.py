@@ -10,6 +10,8 @@ import os
 
 from hypothesis import given, settings, strategies as st
 
+from ansible_collections.ipsec.doctor.plugins.module_utils._model import new_auth_round, new_child, new_connection
+
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.source import MemoryReader
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.strongswan_ipsec_conf import parse_ipsec_conf
 
@@ -289,3 +291,13 @@ def test_long_also_chains_are_bounded():
     parsed = parse_text(text + 'conn c3000\n\tauto=ignore\nconn top\n\talso=c0\n\tauto=add\n')
     assert [conn['name'] for conn in parsed['connections']] == ['top']
     assert any('chained deeper' in error['message'] for error in parsed['errors'])
+
+
+def test_every_connection_has_exactly_the_model_keys():
+    conn_keys = set(new_connection('x', 'strongswan', 'strongswan-ipsec.conf', 'f', 1))
+    child_keys = set(new_child('x', 'f', 1))
+    round_keys = set(new_auth_round()) | {'method'}
+    for conn in parse_fixture()['connections']:
+        assert set(conn) == conn_keys
+        assert all(set(child) == child_keys for child in conn['children'])
+        assert all(set(auth) == round_keys for auth in conn['local_auth'] + conn['remote_auth'])

@@ -12,6 +12,8 @@ import time
 
 from hypothesis import given, settings, strategies as st
 
+from ansible_collections.ipsec.doctor.plugins.module_utils._model import new_auth_round, new_child, new_connection
+
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.psk import psk_digest
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.source import MemoryReader
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.swanctl import parse_swanctl
@@ -332,3 +334,13 @@ def test_rounds_without_auth_are_unspecified():
     conn = parse_swanctl(PATH, MemoryReader({PATH: text}))['connections'][0]
     assert (conn['local_auth'][0]['auth'], conn['local_auth'][0]['method']) == ('pubkey', None)
     assert (conn['remote_auth'][0]['auth'], conn['remote_auth'][0]['method']) == (None, None)
+
+
+def test_every_connection_has_exactly_the_model_keys():
+    conn_keys = set(new_connection('x', 'strongswan', 'swanctl', 'f', 1))
+    child_keys = set(new_child('x', 'f', 1))
+    round_keys = set(new_auth_round()) | {'method'}
+    for conn in parse_fixture()['connections']:
+        assert set(conn) == conn_keys
+        assert all(set(child) == child_keys for child in conn['children'])
+        assert all(set(auth) == round_keys for auth in conn['local_auth'] + conn['remote_auth'])
