@@ -70,6 +70,19 @@ _ENTRIES = (
            'were skipped for this host, so the diagnosis is partial.',
            'Each gap: subset, path and message.',
            'Run the facts with become (root) on {host} or install the missing tool.'),
+    _entry('FACTS_MALFORMED', 'service', 'warning', 'facts', 4,
+           '{host}: {count} fact value(s) do not have the documented shape',
+           'Some values of the facts are not of the type docs/facts.md documents (a list where a mapping '
+           'belongs, for example): the facts module and the engine disagree, or saved facts were edited. The '
+           'values were ignored, so checks that need them saw nothing there.',
+           'Each value: its path, the expected and the found type.',
+           'Gather the facts of {host} again with the ipsec_facts module of this collection version.'),
+    _entry('CHECK_FAILED', 'service', 'warning', 'engine', 95,
+           '{hosts}: check {check} could not run ({error})',
+           'A check stopped on facts it could not interpret; the other checks still ran. This is a defect '
+           'of ipsec.doctor or unexpected facts: please report it with the evidence.',
+           'The check, the host or tunnel and the error.',
+           'Report the evidence to the ipsec.doctor maintainers; check {check} by hand meanwhile.'),
     _entry('DAEMON_NOT_RUNNING', 'service', 'critical', 'service', 10,
            '{host}: no IKE daemon is running ({daemons})',
            'No IKE daemon process runs on a host that has IPsec connections configured. Nothing answers '

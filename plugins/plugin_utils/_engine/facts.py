@@ -13,7 +13,10 @@ Every subset is optional. Accessors return empty values for what is absent, and
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+from ansible_collections.ipsec.doctor.plugins.plugin_utils._engine.facts_shape import normalize_facts
+
 FACTS_SCHEMA = 'ipsec.doctor/facts/v1'
+MAX_SHAPE_PROBLEMS = 20
 
 IKE_PROCESS_NAMES = ('charon', 'charon-systemd', 'charon-nm', 'starter', 'pluto', 'racoon', 'iked')
 
@@ -31,11 +34,12 @@ class HostFacts(object):
 
     ``status`` is ``ok`` (facts present), ``unreachable`` (Ansible could not connect) or
     ``failed`` (the facts module failed or returned nothing); ``problem`` holds the reason.
+    ``shape_problems`` lists what did not have the documented type (facts_shape).
     """
 
     def __init__(self, name, facts=None, status='ok', problem=None):
         self.name = name
-        self.raw = _as_dict(facts)
+        self.raw, self.shape_problems = normalize_facts(facts)
         if status == 'ok' and not self.raw:
             status, problem = 'failed', problem or 'no ansible_facts.ipsec for this host'
         self.status = status

@@ -38,7 +38,7 @@ def check_names():
     for check in ALL_CHECKS:
         if check.name not in names:
             names.append(check.name)
-    for extra in ('reachability', 'logs'):
+    for extra in ('reachability', 'logs', 'engine'):
         if extra not in names:
             names.append(extra)
     return names

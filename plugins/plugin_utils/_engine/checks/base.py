@@ -8,8 +8,14 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+from ansible_collections.ipsec.doctor.plugins.plugin_utils._engine.findings import Finding
+
 HOST = 'host'
 TUNNEL = 'tunnel'
+
+# What unexpected facts can make a check raise. Anything else (ImportError for a missing
+# controller package, for example) is not about the facts and goes up to the caller.
+_FACTS_ERRORS = (TypeError, ValueError, AttributeError, KeyError, IndexError, ArithmeticError)
 
 
 class Check(object):
@@ -36,5 +42,18 @@ class Check(object):
         return (self.func.__doc__ or '').strip().split('\n')[0]
 
     def run(self, ctx, subject):
-        """Return the findings of the check for one host or tunnel."""
-        return list(self.func(ctx, subject) or ())
+        """Return the findings of the check for one host or tunnel.
+
+        A check that stops on facts it cannot interpret yields one CHECK_FAILED finding
+        instead, so that one odd value never costs the whole report.
+        """
+        try:
+            return list(self.func(ctx, subject) or ())
+        except _FACTS_ERRORS as exc:
+            if self.scope == HOST:
+                hosts, tunnel, where = [subject.name], None, subject.name
+            else:
+                hosts, tunnel, where = subject.host_names, subject.id, 'tunnel %s' % subject.id
+            error = '%s: %s' % (type(exc).__name__, exc)
+            return [Finding('CHECK_FAILED', hosts, tunnel=tunnel, params={'check': self.name, 'error': error},
+                            evidence=['%s: check %s failed: %s' % (where, self.name, error)], definite=False)]

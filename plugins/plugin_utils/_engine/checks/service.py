@@ -22,6 +22,13 @@ def facts_state(ctx, host):
         yield Finding('FACTS_UNAVAILABLE', [host.name],
                       evidence=['%s: %s' % (host.name, host.problem or 'no facts')])
         return
+    if host.shape_problems:
+        from ansible_collections.ipsec.doctor.plugins.plugin_utils._engine.facts import MAX_SHAPE_PROBLEMS
+        problems = host.shape_problems
+        evidence = ['%s: %s' % (host.name, problem) for problem in problems[:MAX_SHAPE_PROBLEMS]]
+        if len(problems) > MAX_SHAPE_PROBLEMS:
+            evidence.append('%s: ... %d more' % (host.name, len(problems) - MAX_SHAPE_PROBLEMS))
+        yield Finding('FACTS_MALFORMED', [host.name], params={'count': len(problems)}, evidence=evidence)
     gaps = host.errors
     if gaps:
         evidence = ['%s %s: %s%s' % (host.name, gap.get('subset') or '-', gap.get('message') or 'not readable',
