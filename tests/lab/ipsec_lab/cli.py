@@ -1,4 +1,4 @@
-"""Command line: ``python -m ipsec_lab up|down|status|inventory|run|faults|demo`` (as root, from tests/lab)."""
+"""Command line: ``python -m ipsec_lab up|down|status|inventory|run|tunnel|inject|restore|remove|faults|demo``."""
 
 import argparse
 import os
@@ -62,6 +62,50 @@ def cmd_run(args):
     return proc.returncode
 
 
+def _scenario(args):
+    lab = Lab.attach(args.state_dir)
+    if not lab.hosts:
+        raise SystemExit("lab is not running: python -m ipsec_lab up")
+    return lab.scenario(args.a, args.b, auth=args.auth, cert=args.cert)
+
+
+def cmd_tunnel(args):
+    """Bring up a healthy tunnel a -> b on the running lab."""
+    tunnel = _scenario(args)
+    tunnel.up()
+    child = "libreswan" not in (tunnel.host("a").flavour, tunnel.host("b").flavour)
+    print("%s established (%s)%s" % (tunnel.conn, args.auth,
+                                     ", client ping: %s" % tunnel.ping() if child else ", IKE SA only (Libreswan)"))
+    return 0
+
+
+def cmd_inject(args):
+    """Inject faults into the tunnel a -> b and initiate it (or check the signatures with --check)."""
+    tunnel = _scenario(args)
+    tunnel.inject(*args.faults, side=args.side)
+    if args.check:
+        result = tunnel.check()
+        print(result.report())
+        return 0 if result.ok else 1
+    tunnel.initiate()
+    time.sleep(args.wait)
+    print(tunnel.describe())
+    return 0
+
+
+def cmd_restore(args):
+    """Restore the healthy tunnel a -> b and bring it up again."""
+    tunnel = _scenario(args)
+    tunnel.restore()
+    return cmd_tunnel(args)
+
+
+def cmd_remove(args):
+    """Take the tunnel a -> b off both hosts."""
+    _scenario(args).remove()
+    return 0
+
+
 def cmd_faults(_args):
     """Print the fault catalogue as a Markdown table."""
     print("| fault | side | category | change | expected signatures (side, where, regex) | IKE SA / ping | finding |")
@@ -118,6 +162,21 @@ def main(argv=None):
     run.add_argument("host")
     run.add_argument("command", nargs=argparse.REMAINDER)
     run.set_defaults(func=cmd_run)
+    for name, func, text in (("tunnel", cmd_tunnel, "healthy tunnel a -> b (initiator a)"),
+                             ("inject", cmd_inject, "inject faults into tunnel a -> b and initiate"),
+                             ("restore", cmd_restore, "healthy tunnel a -> b again"),
+                             ("remove", cmd_remove, "take tunnel a -> b off both hosts")):
+        item = sub.add_parser(name, help=text)
+        item.add_argument("a")
+        item.add_argument("b")
+        item.add_argument("--auth", choices=("psk", "cert"), default="psk")
+        item.add_argument("--cert", default="valid", help="certificate variant for --auth cert (valid, chain)")
+        if name == "inject":
+            item.add_argument("faults", nargs="+", metavar="FAULT", help="fault ids (python -m ipsec_lab faults)")
+            item.add_argument("--side", choices=("a", "b"), help="apply the faults on this side")
+            item.add_argument("--check", action="store_true", help="wait for the expected signatures and report")
+            item.add_argument("--wait", type=float, default=2.0, help="seconds to wait before showing the state")
+        item.set_defaults(func=func)
     sub.add_parser("faults", help="print the fault catalogue").set_defaults(func=cmd_faults)
     demo = sub.add_parser("demo", help="up, healthy tunnels, every fault, down")
     demo.add_argument("--slow", action="store_true", help="include the faults that wait for a retransmit timeout")

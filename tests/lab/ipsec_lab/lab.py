@@ -117,7 +117,7 @@ class Lab:  # pylint: disable=too-many-instance-attributes
     def attach(cls, state_dir=STATE_DIR):
         """A Lab object for a lab another process brought up (hosts from the state file).
 
-        Hosts can run commands; daemons started by the other process are not tracked.
+        Hosts, their daemons and tunnels are restored from the state folder (each stack records itself).
         """
         lab = cls(state_dir=state_dir)
         lab.pki = Pki(state_dir)
@@ -135,6 +135,7 @@ class Lab:  # pylint: disable=too-many-instance-attributes
                 continue
             host.client = Client(item.name + "c", item.client_addr, item.gw_lan_addr)
             host.stack = make_stack(host, lab.pki)
+            host.stack.load()
             lab.hosts[host.name] = host
             lab.clients[host.client.name] = host.client
         return lab

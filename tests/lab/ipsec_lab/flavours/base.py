@@ -1,9 +1,11 @@
 """Common part of the lab's IPsec stacks."""
 
+import dataclasses
+import json
 import os
 
 from ..proc import wait_until
-from ..spec import HEALTHY_SYSCTLS, HostState
+from ..spec import HEALTHY_SYSCTLS, HostState, TunnelEnd
 
 
 class Stack:
@@ -86,6 +88,35 @@ class Stack:
         if self.daemon_pid is not None:
             self.host.kill(self.daemon_pid)
             self.daemon_pid = None
+        self.save()
+
+    @property
+    def _state_file(self):
+        return os.path.join(self.host.dir, "stack.json")
+
+    def save(self):
+        """Record daemon PID, tunnels and host state, so another process can attach (see Lab.attach)."""
+        data = {"daemon_pid": self.daemon_pid, "state": dataclasses.asdict(self.state),
+                "ends": {conn: dataclasses.asdict(end) for conn, end in self.ends.items()}}
+        if os.path.isdir(self.host.dir):
+            with open(self._state_file, "w", encoding="utf-8") as handle:
+                json.dump(data, handle)
+
+    def load(self):
+        """Restore what ``save`` recorded (if anything)."""
+        try:
+            with open(self._state_file, encoding="utf-8") as handle:
+                data = json.load(handle)
+        except (FileNotFoundError, ValueError):
+            return
+        self.daemon_pid = data.get("daemon_pid")
+        state = data.get("state", {})
+        state["nft_drop_ports"] = tuple(state.get("nft_drop_ports", ()))
+        self.state = HostState(**state)
+        self.ends = {}
+        for conn, end in data.get("ends", {}).items():
+            end["cas"] = tuple(end.get("cas", ()))
+            self.ends[conn] = TunnelEnd(**end)
 
     def spawn_daemon(self, socket_path, timeout=5.0):
         """Start ``daemon_argv`` in the background and wait for its control socket."""
@@ -101,6 +132,7 @@ class Stack:
         self.apply_sysctls()
         if self.state.daemon_running:
             self.start()
+        self.save()
 
     def apply_firewall(self):
         """Drop incoming UDP to the ports in ``state.nft_drop_ports`` (table inet idl_fault)."""
