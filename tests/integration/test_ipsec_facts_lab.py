@@ -115,3 +115,28 @@ def test_certificate_host_keys_and_certs(lab, ansible_bin, cert_tunnel, tmp_path
     assert ('swanctl-x509', 'end') in roles and ('swanctl-x509ca', 'ca') in roles
     assert all(cert['pem'].startswith('-----BEGIN CERTIFICATE-----') for cert in facts['certs'])
     assert 'PRIVATE KEY' not in json.dumps(facts)
+
+
+def test_libreswan_host_with_an_ike_sa(lab, ansible_bin, scenario, tmp_path):
+    # The lab kernel has no ESP and Libreswan no userspace ESP: only the IKE SA comes up.
+    scenario('ls1', 'ls2').up(child=False)
+    facts = gather(lab, ansible_bin, tmp_path, 'ls1')
+    assert facts['errors'] == []
+    pluto = [daemon for daemon in facts['service']['daemons'] if daemon['name'] == 'pluto'][0]
+    assert (pluto['running'], pluto['version'], pluto['binary']) == (True, '4.10', '/usr/libexec/ipsec/pluto')
+    assert facts['service']['primary'] == 'libreswan'
+    assert facts['service']['sockets']['pluto_ctl'] == '/run/pluto/pluto.ctl'
+    loaded = facts['service']['config_loaded']
+    assert (loaded['checked'], loaded['loaded_connections'], loaded['missing_from_daemon']) == \
+        (True, ['ls1-ls2'], [])
+    # ipsec.conf is Libreswan's here, although strongSwan's starter is installed too.
+    assert [(conn['name'], conn['daemon']) for conn in facts['config']['connections']] == [('ls1-ls2', 'libreswan')]
+    psk = facts['secrets']['entries'][0]
+    assert (psk['type'], psk['ids'], psk['file'], psk['file_mode']) == \
+        ('PSK', ['ls1.lab', 'ls2.lab'], '/etc/ipsec.secrets', '0600')
+    assert set(entry['process'] for entry in facts['ports']) == {'pluto'}
+    assert facts['sas']['source'] == 'whack'
+    assert [(sa['connection'], sa['state'], sa['pluto_state']) for sa in facts['sas']['ike_sas']] == [
+        ('ls1-ls2', 'ESTABLISHED', 'STATE_V2_ESTABLISHED_IKE_SA')]
+    events = [(event['kind'], event['code']) for event in facts['logs']['events']]
+    assert ('ike_established', None) in events and ('notify_received', 'TS_UNACCEPTABLE') in events

@@ -6,8 +6,8 @@
 """The `config` subset: which configuration formats the host has, parsed into the connection model.
 
 A format is read when the daemon that reads it is installed: swanctl.conf for strongSwan
-(charon/charon-systemd), /etc/ipsec.conf for strongSwan's starter or for Libreswan's pluto,
-racoon.conf when it exists. Secrets, keys, certs and service reuse the parse results.
+(charon/charon-systemd), /etc/ipsec.conf for strongSwan's starter or for Libreswan's pluto
+(one of them, see `daemons.ipsec_conf_family`), racoon.conf when it exists. Secrets, keys, certs and service reuse the parse results.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -47,19 +47,20 @@ def _parse_all(host):
             host.gap('config', 'swanctl directory without swanctl.conf', path=swanctl_conf)
     ipsec_conf = host.paths['ipsec_conf']
     if host.files.exists(ipsec_conf):
-        if daemons.has_daemon(host, 'starter'):
+        reader = daemons.ipsec_conf_family(host)
+        if reader == daemons.STRONGSWAN:
             context = daemons.parser_context(host, daemons.STRONGSWAN)
             context['local_addresses'] = local_addresses(host)
             result = parse_ipsec_conf(ipsec_conf, host.files, context=context)
             parsed.append({'format': STRONGSWAN_IPSEC_CONF, 'family': daemons.STRONGSWAN, 'path': ipsec_conf,
                            'result': result})
-        if daemons.LIBRESWAN in found:
+        elif reader == daemons.LIBRESWAN:
             result = parse_libreswan_conf(ipsec_conf, host.files,
                                           context=daemons.parser_context(host, daemons.LIBRESWAN),
                                           local_addresses=local_addresses(host))
             parsed.append({'format': LIBRESWAN_IPSEC_CONF, 'family': daemons.LIBRESWAN, 'path': ipsec_conf,
                            'result': result})
-        if not daemons.has_daemon(host, 'starter') and daemons.LIBRESWAN not in found:
+        else:
             host.gap('config', 'ipsec.conf exists but neither strongSwan starter nor Libreswan pluto is installed; '
                      'not parsed', path=ipsec_conf)
     racoon_conf = host.paths['racoon_conf']

@@ -91,6 +91,29 @@ def has_daemon(host, name):
     return any(daemon['name'] == name for daemon in installed_daemons(host))
 
 
+def is_running(host, name):
+    """True when the daemon called name runs."""
+    return any(daemon['name'] == name and daemon['running'] for daemon in installed_daemons(host))
+
+
+def ipsec_conf_family(host):
+    """Return which daemon reads /etc/ipsec.conf: strongswan (starter), libreswan (pluto), or None.
+
+    Both may be installed (the file is the same name): a running daemon decides, then the
+    owner of the `ipsec` command, then the only one installed.
+    """
+    starter = has_daemon(host, 'starter')
+    pluto = has_daemon(host, 'pluto')
+    if not (starter and pluto):
+        return STRONGSWAN if starter else (LIBRESWAN if pluto else None)
+    legacy_running = is_running(host, 'starter') or is_running(host, 'charon')
+    if is_running(host, 'pluto') and not legacy_running:
+        return LIBRESWAN
+    if legacy_running and not is_running(host, 'pluto'):
+        return STRONGSWAN
+    return ipsec_command_family(host) or LIBRESWAN
+
+
 def primary_family(host):
     """The family whose daemon runs (else the first installed), or 'none'."""
     daemons = installed_daemons(host)
@@ -100,12 +123,31 @@ def primary_family(host):
     return daemons[0]['family'] if daemons else 'none'
 
 
+def _ipsec_version_text(host):
+    """Return what `ipsec --version` prints (strongSwan's and Libreswan's `ipsec` both answer), or ''."""
+    def compute(host):
+        if not host.runner.which('ipsec'):
+            return ''
+        result = host.run('service', ['ipsec', '--version'])
+        return result.stdout if result is not None else ''
+    return host.cached('ipsec_version_text', compute)
+
+
+def ipsec_command_family(host):
+    """Return the family whose `ipsec` command is installed (strongswan, libreswan), or None."""
+    text = _ipsec_version_text(host)
+    if _LIBRESWAN_VERSION.search(text):
+        return LIBRESWAN
+    if _STRONGSWAN_VERSION.search(text):
+        return STRONGSWAN
+    return None
+
+
 def _versions(host):
     versions = {}
     found = families(host)
-    if (STRONGSWAN in found or LIBRESWAN in found) and host.runner.which('ipsec'):
-        result = host.run('service', ['ipsec', '--version'])
-        text = result.stdout if result is not None else ''
+    if STRONGSWAN in found or LIBRESWAN in found:
+        text = _ipsec_version_text(host)
         match = _STRONGSWAN_VERSION.search(text)
         if match:
             versions[STRONGSWAN] = match.group(1)

@@ -34,9 +34,10 @@ NO_KEY_MESSAGE = 'no psk_digest_key given: PSK digests are null, so PSKs cannot 
 
 
 def _ipsec_secrets_flavour(host):
-    if daemons.has_daemon(host, 'pluto'):
+    family = daemons.ipsec_conf_family(host)
+    if family == daemons.LIBRESWAN:
         return LIBRESWAN_FLAVOUR
-    if daemons.STRONGSWAN in daemons.families(host):
+    if family == daemons.STRONGSWAN or daemons.STRONGSWAN in daemons.families(host):
         return STRONGSWAN_FLAVOUR
     return None
 
