@@ -235,9 +235,14 @@ LIBRESWAN_KE = {
     'ecp_384': 'ECP_384', 'ecp384': 'ECP_384', 'dh20': 'ECP_384',
     'ecp_521': 'ECP_521', 'ecp521': 'ECP_521', 'dh21': 'ECP_521',
     'dh22': 'MODP_1024_160', 'dh23': 'MODP_2048_224', 'dh24': 'MODP_2048_256',
-    'curve25519': 'CURVE_25519', 'x25519': 'CURVE_25519', 'dh31': 'CURVE_25519',
+    'curve25519': 'CURVE_25519', 'dh31': 'CURVE_25519',
     'mlkem768': 'ML_KEM_768', 'ml_kem_768': 'ML_KEM_768',
+    'modp768': 'MODP_768', 'dh1': 'MODP_768',
 }
+
+# Groups pluto knows by name but refuses ("is not supported"), checked with algparse of Libreswan 4.10.
+# MODP_1024 (dh2) depends on the build (USE_DH2), so it is not refused here.
+LIBRESWAN_UNSUPPORTED_KE = frozenset(('MODP_768', 'MODP_1024_160', 'MODP_2048_224', 'MODP_2048_256'))
 
 
 def libreswan_cipher(word, kind='ike', key_bits=None):

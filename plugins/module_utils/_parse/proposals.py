@@ -26,7 +26,7 @@ from ansible_collections.ipsec.doctor.plugins.module_utils._model import new_pro
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.algorithms import (
     ENCR, ESN, INTEG, KE, PRF,
     INTEG_FROM_PRF, PRF_FROM_INTEG,
-    LIBRESWAN4_IKE_KE, LIBRESWAN5_IKE_KE,
+    LIBRESWAN4_IKE_KE, LIBRESWAN5_IKE_KE, LIBRESWAN_UNSUPPORTED_KE,
     STRONGSWAN_AH, STRONGSWAN_ESP_AEAD, STRONGSWAN_ESP_CLASSIC,
     STRONGSWAN_IKE_AEAD, STRONGSWAN_IKE_CLASSIC,
     _LSW_INTEG, _LSW_PRF,
@@ -285,7 +285,7 @@ def _split_alternatives(token):
     return [part.strip() for part in token.split('+')]
 
 
-def _libreswan_one(text, kind, major):
+def _libreswan_one(text, kind, major, pfs=True, problems=None):
     """Parse one Libreswan proposal; return (proposal or None, errors).
 
     Forms, as pluto's v2 proposal parser reads them: IKE ``ENCR[-PRF][-KE]`` or
@@ -293,6 +293,7 @@ def _libreswan_one(text, kind, major):
     ``none``); ESP ``ENCR[-INTEG][-KE]``; a KE may also follow ``;``; ``+`` joins
     alternatives; a key length may follow the cipher as its own token (``aes-256``).
     """
+    problems = [] if problems is None else problems
     main, _sep, ke_part = text.partition(';')
     tokens = [token.strip() for token in main.split('-')]
     if ke_part:
@@ -315,6 +316,11 @@ def _libreswan_one(text, kind, major):
     if problem:
         return None, [problem]
     aead = bool(proposal.get(ENCR)) and all(is_aead(name) for name in proposal[ENCR])
+    if aead != any(is_aead(name) for name in proposal.get(ENCR, [])):
+        return None, ["AEAD and non-AEAD %s encryption algorithm cannot be combined ('%s')" % (kind.upper(), text)]
+    if kind == 'esp' and ke and not pfs:
+        problems.append("ignoring ESP DH algorithm %s in '%s' as PFS policy is disabled" % ('+'.join(ke), text))
+        ke = []
     if kind == 'ike':
         if len(hashes) == 2:
             integ_words, prfs = hashes
@@ -338,7 +344,7 @@ def _libreswan_one(text, kind, major):
     if aead and proposal[INTEG]:
         return None, ["AEAD encryption in %s proposal '%s' must have 'none' as the integrity algorithm"
                       % (kind.upper(), text)]
-    return proposal, []
+    return proposal, problems
 
 
 def _libreswan_hashes_and_ke(tokens, kind, text):
@@ -354,6 +360,10 @@ def _libreswan_hashes_and_ke(tokens, kind, text):
         if kind == 'ike' and hashes == [[]] and not all(name for name in as_hash):
             # after the integrity 'none' pluto reads a PRF, nothing else
             return None, None, "IKE proposal '%s' has no PRF after the integrity 'none'" % text
+        unsupported = [word for word, name in zip(words, as_ke) if name in LIBRESWAN_UNSUPPORTED_KE]
+        if is_last and unsupported and all(name is not None for name in as_ke):
+            return None, None, "%s DH algorithm '%s' is not supported (proposal '%s')" % (
+                kind.upper(), unsupported[0], text)
         if ke is None and len(hashes) < max_hashes and all(name is not None for name in as_hash):
             if kind == 'ike' and len(hashes) == 1 and hashes[0]:
                 # pluto read the first hash as the PRF, so nothing but a KE may follow.
@@ -367,7 +377,7 @@ def _libreswan_hashes_and_ke(tokens, kind, text):
     return hashes, ke, None
 
 
-def parse_libreswan(text, kind, version=None):
+def parse_libreswan(text, kind, version=None, pfs=True):
     """Parse a comma-separated Libreswan proposal list; return (proposals, errors).
 
     Missing parts are completed as pluto does: IKE without a PRF gets SHA2_512 and
@@ -385,25 +395,26 @@ def parse_libreswan(text, kind, version=None):
         if not item:
             errors.append("empty %s proposal in '%s'" % (kind, text))
             continue
-        proposal, item_errors = _libreswan_one(item, kind, major)
+        proposal, item_errors = _libreswan_one(item, kind, major, pfs)
         errors.extend(item_errors)
         if proposal is not None:
             proposals.append(proposal)
     return proposals, errors
 
 
-def expand_libreswan(written, kind, version=None, esn=None):
+def expand_libreswan(written, kind, version=None, esn=None, pfs=True):
     """Return (proposal_set, errors) for a Libreswan ike=/esp= value as written (None: defaults).
 
     Libreswan proposes exactly what is written, so a written list is strict.
     esn: the ESN transforms to put in ESP/AH proposals (from ``esn=``), default NO_EXT_SEQ.
+    pfs: Libreswan's ``pfs=`` (default yes); with pfs=no pluto ignores an ESP DH group.
     """
     if written is None or not str(written).strip():
         effective = default_proposals('libreswan', kind, version)
         strict = False
         errors = []
     else:
-        effective, errors = parse_libreswan(str(written).strip(), kind, version)
+        effective, errors = parse_libreswan(str(written).strip(), kind, version, pfs)
         strict = True
     if esn is not None and kind != 'ike':
         for proposal in effective:

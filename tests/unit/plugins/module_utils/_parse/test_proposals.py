@@ -409,3 +409,95 @@ def test_keyword_combinations_give_proposals_or_errors(words, kind):
         assert proposal['encr']
         if kind == 'ike':
             assert proposal['prf'] and proposal['ke']
+
+
+# What algparse of Libreswan 4.10 (Debian 12 package, -v2 -pfs) printed for each proposal string.
+ALGPARSE_4_10 = [
+    ('ike=aes256-sha2;dh20', 'AES_CBC_256-HMAC_SHA2_256-DH20'),
+    ('ike=aes', 'AES_CBC-HMAC_SHA2_512+HMAC_SHA2_256-MODP2048+MODP3072+MODP4096+MODP8192+DH19+DH20+DH21+DH31'),
+    ('ike=aes-sha2', 'AES_CBC-HMAC_SHA2_256-MODP2048+MODP3072+MODP4096+MODP8192+DH19+DH20+DH21+DH31'),
+    ('ike=aes-256-sha2', 'AES_CBC_256-HMAC_SHA2_256-MODP2048+MODP3072+MODP4096+MODP8192+DH19+DH20+DH21+DH31'),
+    ('ike=aes_gcm-none', 'AES_GCM_16-HMAC_SHA2_512+HMAC_SHA2_256-MODP2048+MODP3072+MODP4096+MODP8192+DH19+DH20+DH21+DH31'),
+    ('ike=aes_gcm256-none-sha2_512-dh20', 'AES_GCM_16_256-HMAC_SHA2_512-DH20'),
+    ('ike=aes_gcm256-sha2_512+sha2_256-dh19+dh20', 'AES_GCM_16_256-HMAC_SHA2_512+HMAC_SHA2_256-DH19+DH20'),
+    ('ike=aes128-sha2_512-sha2_256-modp2048', "ERROR: IKE DH algorithm 'sha2_256' is not recognized"),
+    ('ike=aes-none-dh14', "ERROR: IKE PRF algorithm 'dh14' is not recognized"),
+    ('ike=aes-sha1;modp1536', 'AES_CBC-HMAC_SHA1-MODP1536'),
+    ('ike=aes-sha1;dh22', "ERROR: IKE DH algorithm 'dh22' is not supported"),
+    ('ike=aes-sha2;modp768', "ERROR: IKE DH algorithm 'modp768' is not supported"),
+    ('ike=aes-md5;dh14', 'AES_CBC-HMAC_MD5-MODP2048'),
+    ('ike=aes-sha2;dh31', 'AES_CBC-HMAC_SHA2_256-DH31'),
+    ('ike=aes128-sha2;curve25519', 'AES_CBC_128-HMAC_SHA2_256-DH31'),
+    ('ike=aes128-sha2;ecp_256', 'AES_CBC_128-HMAC_SHA2_256-DH19'),
+    ('ike=aes128-sha2;x25519', "ERROR: IKE DH algorithm 'x25519' is not recognized"),
+    ('ike=aes_ctr-sha2', 'AES_CTR-HMAC_SHA2_256-MODP2048+MODP3072+MODP4096+MODP8192+DH19+DH20+DH21+DH31'),
+    ('ike=camellia-sha2', 'CAMELLIA_CBC-HMAC_SHA2_256-MODP2048+MODP3072+MODP4096+MODP8192+DH19+DH20+DH21+DH31'),
+    ('ike=aes_gcm_c256-sha2', 'AES_GCM_16_256-HMAC_SHA2_256-MODP2048+MODP3072+MODP4096+MODP8192+DH19+DH20+DH21+DH31'),
+    ('ike=aes_gcm_16_256-sha2', 'AES_GCM_16_256-HMAC_SHA2_256-MODP2048+MODP3072+MODP4096+MODP8192+DH19+DH20+DH21+DH31'),
+    ('ike=aes-aes_xcbc', 'AES_CBC-AES_XCBC-MODP2048+MODP3072+MODP4096+MODP8192+DH19+DH20+DH21+DH31'),
+    ('ike=aes+aes_gcm-sha2', 'ERROR: AEAD and non-AEAD IKE encryption algorithm cannot be combined'),
+    ('ike=aes-sha2+sha1', 'AES_CBC-HMAC_SHA2_256+HMAC_SHA1-MODP2048+MODP3072+MODP4096+MODP8192+DH19+DH20+DH21+DH31'),
+    ('ike=aes;dh14', 'AES_CBC-HMAC_SHA2_512+HMAC_SHA2_256-MODP2048'),
+    ('ike=aes256-sha2_512;dh21,aes128-sha1;dh14', 'AES_CBC_256-HMAC_SHA2_512-DH21|AES_CBC_128-HMAC_SHA1-MODP2048'),
+    ('esp=aes', 'AES_CBC-HMAC_SHA2_512_256+HMAC_SHA2_256_128'),
+    ('esp=aes-sha2;dh14', 'AES_CBC-HMAC_SHA2_256_128-MODP2048'),
+    ('esp=aes-sha2-dh19', 'AES_CBC-HMAC_SHA2_256_128-DH19'),
+    ('esp=aes-sha2;none', 'AES_CBC-HMAC_SHA2_256_128-NONE'),
+    ('esp=aes_gcm', 'AES_GCM_16-NONE'),
+    ('esp=aes_gcm-sha2', "ERROR: AEAD ESP encryption algorithm AES_GCM_16 must have 'NONE' as the integrity algorithm"),
+    ('esp=aes_gcm_c-none', 'AES_GCM_16-NONE'),
+    ('esp=aes_ccm', 'AES_CCM_16-NONE'),
+    ('esp=null-sha1', 'NULL-HMAC_SHA1_96'),
+    ('esp=aes-md5', 'AES_CBC-HMAC_MD5_96'),
+    ('esp=aes-aes_xcbc', 'AES_CBC-AES_XCBC_96'),
+    ('esp=aes+aes_gcm-sha2', 'ERROR: AEAD and non-AEAD ESP encryption algorithm cannot be combined'),
+    ('esp=aes-sha2+sha1', 'AES_CBC-HMAC_SHA2_256_128+HMAC_SHA1_96'),
+    ('esp=aes;dh14', 'AES_CBC-HMAC_SHA2_512_256+HMAC_SHA2_256_128-MODP2048'),
+    ('esp=chacha20_poly1305', 'CHACHA20_POLY1305-NONE'),
+    ('esp=aes-sha2;dh22', "ERROR: ESP DH algorithm 'dh22' is not supported"),
+    ('esp=aes256-sha2_512,aes128-sha1', 'AES_CBC_256-HMAC_SHA2_512_256|AES_CBC_128-HMAC_SHA1_96'),
+]
+
+
+_LSW_DH = {'MODP1536': 'MODP_1536', 'MODP2048': 'MODP_2048', 'MODP3072': 'MODP_3072', 'MODP4096': 'MODP_4096',
+           'MODP8192': 'MODP_8192', 'DH19': 'ECP_256', 'DH20': 'ECP_384', 'DH21': 'ECP_521', 'DH31': 'CURVE_25519',
+           'NONE': None}
+_LSW_PRF = {'HMAC_SHA1': 'PRF_HMAC_SHA1', 'HMAC_MD5': 'PRF_HMAC_MD5', 'HMAC_SHA2_256': 'PRF_HMAC_SHA2_256',
+            'HMAC_SHA2_512': 'PRF_HMAC_SHA2_512', 'AES_XCBC': 'PRF_AES128_XCBC'}
+
+
+def _algparse_expected(kind, printed):
+    """Turn one algparse line (ENCR-PRF|INTEG[-DH]) into the normalized proposal parse_libreswan should give."""
+    parts = printed.split('-')
+    encr = []
+    for name in parts[0].split('+'):
+        if name in ('AES_CBC', 'AES_CTR', 'CAMELLIA_CBC', 'AES_GCM_16', 'AES_CCM_16'):
+            sizes = ('256', '128') if kind == 'ike' else ('128', '256')
+            encr.extend('%s_%s' % (name, size) for size in sizes)
+        else:
+            encr.append(name)
+    middle = [name for name in parts[1].split('+') if name != 'NONE']
+    ke = [_LSW_DH[name] for name in parts[2].split('+')] if len(parts) > 2 else []
+    if kind == 'ike':
+        return {'encr': encr, 'prf': [_LSW_PRF[name] for name in middle], 'ke': ke}
+    return {'encr': encr, 'integ': middle, 'ke': [name for name in ke if name]}
+
+
+@pytest.mark.parametrize('written, printed', ALGPARSE_4_10)
+def test_libreswan_strings_as_algparse_4_10_reads_them(written, printed):
+    kind, text = written.split('=', 1)
+    result, errors = proposals.parse_libreswan(text, kind, '4.10')
+    if printed.startswith('ERROR'):
+        assert errors and not result
+        return
+    assert errors == []
+    expected = [_algparse_expected(kind, line) for line in printed.split('|')]
+    keys = ('encr', 'prf', 'ke') if kind == 'ike' else ('encr', 'integ', 'ke')
+    assert [dict((key, proposal[key]) for key in keys) for proposal in result] == expected
+
+
+def test_libreswan_esp_dh_is_ignored_without_pfs():
+    # algparse -v2 (pfs=no): "ignoring ESP DH algorithm MODP2048 as PFS policy is disabled"
+    proposal_set, errors = proposals.expand_libreswan('aes-sha2;dh14', 'esp', '4.10', pfs=False)
+    assert proposal_set['effective'][0]['ke'] == []
+    assert errors == ["ignoring ESP DH algorithm MODP_2048 in 'aes-sha2;dh14' as PFS policy is disabled"]
