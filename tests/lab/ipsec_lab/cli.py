@@ -9,6 +9,7 @@ from . import net, state
 from .constants import STATE_DIR
 from .faults import CATALOGUE
 from .lab import Lab
+from .lock import LabLock
 
 
 def cmd_up(args):
@@ -23,9 +24,14 @@ def cmd_up(args):
 
 
 def cmd_down(args):
-    """Tear down the lab described by the state folder."""
+    """Tear down the lab described by the state folder (not one a live process still holds)."""
     start = time.monotonic()
-    removed = state.cleanup(args.state_dir)
+    lock = LabLock(args.state_dir)
+    lock.acquire(timeout=args.wait)
+    try:
+        removed = state.cleanup(args.state_dir)
+    finally:
+        lock.release()
     print("lab down in %.2f s (%d objects removed)" % (time.monotonic() - start, len(removed)))
     return 0
 
@@ -155,7 +161,9 @@ def main(argv=None):
     up = sub.add_parser("up", help="bring the lab up and leave it running")
     up.add_argument("--only", nargs="+", help="only these hosts")
     up.set_defaults(func=cmd_up)
-    sub.add_parser("down", help="tear the lab down").set_defaults(func=cmd_down)
+    down = sub.add_parser("down", help="tear the lab down")
+    down.add_argument("--wait", type=float, default=5.0, help="seconds to wait for a lab in use by another process")
+    down.set_defaults(func=cmd_down)
     sub.add_parser("status", help="show the lab").set_defaults(func=cmd_status)
     sub.add_parser("inventory", help="print the Ansible inventory").set_defaults(func=cmd_inventory)
     run = sub.add_parser("run", help="run a command on a host")

@@ -13,6 +13,7 @@ from .constants import STATE_DIR
 from .flavours import make_stack
 from .hosts import Client, Host
 from .pki import Pki
+from .lock import LabLock
 from .proc import LabError, terminate_all
 from .ssh import SshKeys
 from .topology import HOSTS, LAN_PREFIXLEN
@@ -32,6 +33,7 @@ class Lab:  # pylint: disable=too-many-instance-attributes
         self.hosts = {}
         self.clients = {}
         self.keys = SshKeys(state_dir)
+        self.lock = LabLock(state_dir)
         self.pki = None
         self.inventory_path = os.path.join(state_dir, "inventory.ini")
         self.timings = {}
@@ -46,8 +48,13 @@ class Lab:  # pylint: disable=too-many-instance-attributes
 
     # -- lifecycle -------------------------------------------------------------------------
     def up(self):
-        """Clear leftovers of an earlier run, then create the network, hosts and sshds."""
+        """Clear leftovers of an earlier run, then create the network, hosts and sshds.
+
+        Only one lab runs on a machine at a time: ``up`` first waits (``IPSEC_LAB_LOCK_TIMEOUT`` s, default
+        900) for the lab lock that a running lab holds until ``down``; a lab whose process died released it.
+        """
         start = time.monotonic()
+        self.lock.acquire()
         self.clear_leftovers()
         self._install_handlers()
         os.makedirs(self.state_dir, mode=0o700, exist_ok=True)
@@ -100,6 +107,7 @@ class Lab:  # pylint: disable=too-many-instance-attributes
         self.hosts = {}
         self.clients = {}
         self._remove_handlers()
+        self.lock.release()
         self.timings["teardown"] = time.monotonic() - start
 
     def clear_leftovers(self):
@@ -112,6 +120,7 @@ class Lab:  # pylint: disable=too-many-instance-attributes
     def detach(self):
         """Leave the lab running when this process exits (``python -m ipsec_lab up``)."""
         self._remove_handlers()
+        self.lock.release()
 
     @classmethod
     def attach(cls, state_dir=STATE_DIR):
