@@ -117,10 +117,34 @@ def _normalize(value, spec, path, problems):
     return _scalar(value, spec, path, problems)
 
 
+def _conforms(value, spec):
+    """True when value already has the shape of spec (checked without copying anything)."""
+    if isinstance(spec, dict):
+        if not isinstance(value, dict):
+            return False
+        return all(value.get(key) is None or _conforms(value[key], sub) for key, sub in spec.items())
+    if isinstance(spec, list):
+        if not isinstance(value, list):
+            return False
+        item_spec = spec[0]
+        return all(_conforms(item, item_spec) for item in value)
+    if value is None:
+        return True
+    if spec == TEXT:
+        return isinstance(value, str)
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def normalize_facts(facts):
-    """Return (a copy of facts in the documented shape, [problems]); facts themselves are not changed."""
+    """Return (facts in the documented shape, [problems]); facts themselves are never changed.
+
+    Facts that already conform are returned as they are; otherwise the containers on the way
+    to each wrong value are copied and the value is replaced.
+    """
     if not isinstance(facts, dict):
         return {}, ['ipsec: expected a mapping, got %s' % _type_name(facts)] if facts is not None else []
+    if all(facts.get(key) is None or _conforms(facts[key], spec) for key, spec in SCHEMA.items()):
+        return facts, []
     clean = dict(facts)
     problems = []
     for key, spec in SCHEMA.items():
