@@ -53,33 +53,52 @@ def missing_ports(host, ports):
 def _rule_hits(rule, protocol, ports):
     rule_protocol = str(rule.get('protocol') or '').lower()
     if protocol == 'esp':
-        return rule_protocol in ESP_PROTOCOLS
+        return bool(rule.get('esp')) or rule_protocol in ESP_PROTOCOLS
     if rule_protocol not in ('udp', '', 'all', 'any'):
         return False
     rule_ports = rule.get('ports') or []
     return not rule_ports or any(port in rule_ports for port in ports)
 
 
+def _chain_blocks(chain, protocol, ports):
+    """The ports (or ['esp']) a default-drop chain lets die: what it does not accept."""
+    if protocol == 'esp':
+        return ['esp'] if chain.get('allows_esp') is False else []
+    allowed = chain.get('allowed_ike_ports')
+    if isinstance(allowed, list):
+        return [port for port in ports if port not in allowed]
+    return list(ports) if chain.get('allows_ike') is False else []
+
+
 def firewall_blocks(host, protocol, ports=(), direction='in'):
-    """Return evidence lines of the rules and drop policies on host that stop protocol/ports in direction."""
+    """Return evidence lines of the rules and drop policies on host that stop protocol/ports in direction.
+
+    Rules that an earlier accept already makes harmless (``shadowed``) do not count; rules that
+    also match on other fields (addresses, interfaces: ``conditional``) count and say so.
+    """
     firewall = host.firewall
     if not host.has('firewall') or not firewall.get('available', True):
         return []
     evidence = []
     for rule in firewall.get('blocking_rules') or []:
-        if str(rule.get('direction') or 'in') != direction or not _rule_hits(rule, protocol, ports):
+        if rule.get('shadowed') or str(rule.get('direction') or 'in') != direction:
             continue
-        evidence.append('%s %s %s %s: %s' % (host.name, rule.get('backend') or firewall.get('backend'),
-                                             rule.get('table') or '', rule.get('chain') or '', rule.get('rule')))
+        if not _rule_hits(rule, protocol, ports):
+            continue
+        evidence.append('%s %s %s %s: %s%s' % (
+            host.name, rule.get('backend') or firewall.get('backend'), rule.get('table') or '',
+            rule.get('chain') or '', rule.get('rule'),
+            ' (also matches on other fields: may not apply to this peer)' if rule.get('conditional') else ''))
     hook = 'input' if direction == 'in' else 'output'
     for chain in firewall.get('default_drop_chains') or []:
         if str(chain.get('hook') or '') != hook:
             continue
-        allowed = chain.get('allows_esp') if protocol == 'esp' else chain.get('allows_ike')
-        if allowed is False:
+        blocked = _chain_blocks(chain, protocol, ports)
+        if blocked:
             evidence.append('%s %s %s %s: policy %s and no rule accepting %s' % (
                 host.name, chain.get('backend') or firewall.get('backend'), chain.get('table') or '',
-                chain.get('chain') or '', chain.get('policy') or 'drop', 'ESP' if protocol == 'esp' else 'IKE'))
+                chain.get('chain') or '', chain.get('policy') or 'drop',
+                'ESP' if protocol == 'esp' else 'UDP ' + '/'.join(str(port) for port in blocked)))
     return evidence
 
 

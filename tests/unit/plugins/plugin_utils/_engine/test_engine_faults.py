@@ -251,6 +251,20 @@ def test_default_drop_without_ike_accept_blocks_ike():
     assert first(run(facts))['code'] == 'FIREWALL_BLOCKS_IKE'
 
 
+def test_shadowed_rules_and_partly_open_drop_policies():
+    facts = fb.strongswan_pair()
+    facts['gw-b']['firewall']['blocking_rules'] = [{
+        'backend': 'nftables', 'table': 'inet filter', 'chain': 'input', 'rule': 'udp dport 500 drop',
+        'protocol': 'udp', 'ports': [500], 'action': 'drop', 'direction': 'in', 'shadowed': True}]
+    assert codes(run(facts)) == []
+    facts['gw-b']['firewall']['default_drop_chains'] = [{
+        'backend': 'nftables', 'table': 'inet filter', 'chain': 'input', 'hook': 'input', 'policy': 'drop',
+        'allows_ike': True, 'allowed_ike_ports': [500], 'allows_esp': True}]
+    finding = first(run(facts))
+    assert finding['code'] == 'FIREWALL_BLOCKS_IKE'
+    assert finding['evidence'] == ['gw-b nftables inet filter input: policy drop and no rule accepting UDP 4500']
+
+
 def test_esp_blocked_without_encapsulation():
     facts = fb.strongswan_pair()
     facts['gw-a']['firewall']['blocking_rules'] = [{
