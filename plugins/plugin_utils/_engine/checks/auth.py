@@ -111,17 +111,19 @@ def _key_for(host, parsed, fact):
     trust = str(fact.get('trust') or '')
     if fact.get('nickname') is not None and 'u' in trust:
         return 'ok', []
-    keys = host.keys
     if not host.has('keys'):
         return 'unknown', []
-    if any(key.get('pubkey_sha256') == parsed.pubkey_sha256 for key in keys):
+    present = [key for key in host.keys if key.get('exists', True)]
+    if any(key.get('pubkey_sha256') == parsed.pubkey_sha256 for key in present):
         return 'ok', []
     described = ['%s: key %s (%s %s bits, public key sha256 %s)' % (
         host.name, key.get('path'), key.get('key_type'), key.get('key_bits'),
-        (key.get('pubkey_sha256') or 'unreadable')[:16]) for key in keys]
-    if any(not key.get('pubkey_sha256') for key in keys):
-        return 'unknown', described
-    return ('mismatch' if keys else 'missing'), described
+        (key.get('pubkey_sha256') or key.get('error') or 'unreadable')[:16]) for key in present]
+    described.extend('%s: key %s is referenced but does not exist' % (host.name, key.get('path'))
+                     for key in host.keys if not key.get('exists', True))
+    if any(not key.get('pubkey_sha256') for key in present):
+        return 'unknown', described     # a key we could not read may be the one
+    return ('mismatch' if present else 'missing'), described
 
 
 def credentials(ctx, host):
@@ -149,7 +151,7 @@ def credentials(ctx, host):
         if status == 'missing':
             yield Finding('PRIVATE_KEY_MISSING', [host.name],
                           params={'connection': conn.get('name'), 'cert': fact.get('path') or name},
-                          evidence=[cert_line, '%s: no private key files found' % host.name],
+                          evidence=[cert_line, '%s: no private key file found' % host.name] + evidence,
                           connections=connections)
         elif status == 'mismatch':
             yield Finding('CERT_KEY_MISMATCH', [host.name], params={'cert': fact.get('path') or name},

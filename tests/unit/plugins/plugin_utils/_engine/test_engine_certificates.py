@@ -116,6 +116,21 @@ def test_private_key_missing():
     assert codes(report) == ['PRIVATE_KEY_MISSING']
 
 
+def test_referenced_private_key_file_deleted():
+    facts = fb.cert_pair()
+    facts['gw-b']['keys'][0].update({'exists': False, 'pubkey_sha256': None, 'mode': None, 'owner': None,
+                                     'error': 'No such file or directory', 'readable': False})
+    report = run(facts)
+    assert codes(report) == ['PRIVATE_KEY_MISSING']
+    assert 'gw-b: key /etc/swanctl/private/b.pem is referenced but does not exist' in report['findings'][0]['evidence']
+
+
+def test_unreadable_key_may_be_the_right_one():
+    facts = fb.cert_pair()
+    facts['gw-b']['keys'][0].update({'pubkey_sha256': None, 'readable': False, 'error': 'Permission denied'})
+    assert codes(run(facts)) == []
+
+
 def test_private_key_of_another_certificate():
     facts = fb.cert_pair()
     facts['gw-b']['keys'][0]['pubkey_sha256'] = 'ab' * 32
