@@ -104,12 +104,13 @@ def subnet_overlap(ctx, tunnel):
             for ifname, network in connected:
                 if selectors.overlaps(remote_set, selectors.as_set([network])):
                     clashes.append(('remote_ts', 'the network %s on %s' % (network, ifname)))
-            for what, other in clashes:
+            if clashes:
+                what, other = clashes[0]
                 yield Finding('SUBNET_OVERLAP', [end.host_name], tunnel=tunnel.id,
                               params={'what': what, 'connection': end.connection_name, 'other': other},
                               evidence=[config_evidence(end.host_name, end.conn, 'remote_ts',
-                                                        selectors.describe(remote), child=child),
-                                        '%s: overlaps %s' % (end.host_name, other)],
+                                                        selectors.describe(remote), child=child)] +
+                              ['%s: overlaps %s' % (end.host_name, item) for _what, item in clashes],
                               connections=[(end.host_name, end.connection_name)])
 
 

@@ -197,6 +197,18 @@ def test_subnet_overlap_with_a_connected_network():
     assert 'SUBNET_OVERLAP' in codes(report)
 
 
+def test_subnet_overlap_with_the_own_lan_is_one_finding():
+    facts = fb.strongswan_pair()
+    # gw-b protects 198.51.100.64/25, which covers gw-a's own LAN 198.51.100.64/26
+    fb.conn_of(facts, 'gw-b')['children'][0]['local_ts'] = ['198.51.100.64/25']
+    fb.conn_of(facts, 'gw-a')['children'][0]['remote_ts'] = ['198.51.100.64/25']
+    report = run(facts)
+    overlaps = [item for item in report['findings'] if item['code'] == 'SUBNET_OVERLAP']
+    assert [item['hosts'] for item in overlaps] == [['gw-a'], ['gw-b']]
+    assert overlaps[0]['summary'] == 'gw-a: remote_ts of gw-gw overlaps its own local_ts 198.51.100.64/26'
+    assert 'gw-a: overlaps the network 198.51.100.64/26 on eth1' in overlaps[0]['evidence']
+
+
 def test_virtual_ip_conflict_with_another_host():
     facts = fb.strongswan_pair()
     fb.conn_of(facts, 'gw-a')['vips'] = ['198.51.100.20']
