@@ -140,3 +140,19 @@ def test_libreswan_host_with_an_ike_sa(lab, ansible_bin, scenario, tmp_path):
         ('ls1-ls2', 'ESTABLISHED', 'STATE_V2_ESTABLISHED_IKE_SA')]
     events = [(event['kind'], event['code']) for event in facts['logs']['events']]
     assert ('ike_established', None) in events and ('notify_received', 'TS_UNACCEPTABLE') in events
+
+
+def test_legacy_strongswan_host(lab, ansible_bin, scenario, tmp_path):
+    scenario('lg1', 'sw1').up()
+    facts = gather(lab, ansible_bin, tmp_path, 'lg1', args='gather_subset=service,config,secrets,sas psk_digest_key=k')
+    assert facts['errors'] == []
+    running = sorted(daemon['name'] for daemon in facts['service']['daemons'] if daemon['running'])
+    assert running == ['charon', 'starter']
+    assert facts['service']['config_loaded']['loaded_connections'] == ['lg1-sw1']
+    assert [(conn['name'], conn['daemon'], conn['format']) for conn in facts['config']['connections']] == [
+        ('lg1-sw1', 'strongswan', 'strongswan-ipsec.conf')]
+    psk = facts['secrets']['entries'][0]
+    assert (psk['ids'], psk['file'], psk['file_mode']) == (['lg1.lab', 'sw1.lab'], '/etc/ipsec.secrets', '0600')
+    ike = facts['sas']['ike_sas'][0]
+    assert (facts['sas']['source'], ike['connection'], ike['state'], ike['child_sas'][0]['state']) == \
+        ('vici', 'lg1-sw1', 'ESTABLISHED', 'INSTALLED')
