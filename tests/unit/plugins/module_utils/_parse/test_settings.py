@@ -6,10 +6,10 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import os
 
 from hypothesis import given, settings, strategies as st
 
+from ansible_collections.ipsec.doctor.tests.unit.plugins.module_utils._parse.fixture_tree import fixture_reader
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.settings import (
     MAX_ERRORS,
     MAX_INHERITED_ENTRIES,
@@ -22,20 +22,6 @@ from ansible_collections.ipsec.doctor.plugins.module_utils._parse.settings impor
     parse_settings,
 )
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.source import MAX_INCLUDE_DEPTH, MemoryReader
-
-FIXTURES = os.path.join(os.path.dirname(__file__), 'fixtures', 'strongswan')
-
-
-def fixture_reader(host):
-    """A MemoryReader serving fixtures/strongswan/<host>/etc/... as /etc/..."""
-    root = os.path.join(FIXTURES, host)
-    files = {}
-    for folder, _dirs, names in os.walk(root):
-        for name in names:
-            path = os.path.join(folder, name)
-            with open(path, 'rb') as handle:
-                files['/' + os.path.relpath(path, root)] = handle.read()
-    return MemoryReader(files)
 
 
 NOTE = 'strongSwan stops at the first syntax error and loads nothing from %s and its includes'

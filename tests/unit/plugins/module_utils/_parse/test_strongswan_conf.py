@@ -6,31 +6,18 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import os
 
 from hypothesis import given, settings, strategies as st
 
+from ansible_collections.ipsec.doctor.tests.unit.plugins.module_utils._parse.fixture_tree import fixture_reader
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.source import MemoryReader
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.strongswan_conf import (
     loaded_plugins,
     parse_strongswan_conf,
 )
 
-FIXTURES = os.path.join(os.path.dirname(__file__), 'fixtures', 'strongswan')
 PATH = '/etc/strongswan.conf'
 INSTALLED = ['aes', 'sha2', 'hmac', 'gmp', 'openssl', 'kernel-libipsec', 'kernel-netlink', 'random', 'nonce']
-
-
-def fixture_reader(host):
-    """A MemoryReader serving fixtures/strongswan/<host>/etc/... as /etc/..."""
-    root = os.path.join(FIXTURES, host)
-    files = {}
-    for folder, _dirs, names in os.walk(root):
-        for name in names:
-            path = os.path.join(folder, name)
-            with open(path, 'rb') as handle:
-                files['/' + os.path.relpath(path, root)] = handle.read()
-    return MemoryReader(files)
 
 
 def test_fixture_plugins_settings_and_logging():

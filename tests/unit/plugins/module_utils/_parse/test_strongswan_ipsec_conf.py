@@ -6,31 +6,18 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import os
 
 from hypothesis import given, settings, strategies as st
 
 from ansible_collections.ipsec.doctor.plugins.module_utils._model import new_auth_round, new_child, new_connection
 
+from ansible_collections.ipsec.doctor.tests.unit.plugins.module_utils._parse.fixture_tree import fixture_reader
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.source import MemoryReader
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.strongswan_ipsec_conf import parse_ipsec_conf
 
-FIXTURES = os.path.join(os.path.dirname(__file__), 'fixtures', 'strongswan')
 PATH = '/etc/ipsec.conf'
 MAIN = '/etc/ipsec.conf:'
 RW = '/etc/ipsec.d/roadwarrior.conf:'
-
-
-def fixture_reader(host):
-    """A MemoryReader serving fixtures/strongswan/<host>/etc/... as /etc/..."""
-    root = os.path.join(FIXTURES, host)
-    files = {}
-    for folder, _dirs, names in os.walk(root):
-        for name in names:
-            path = os.path.join(folder, name)
-            with open(path, 'rb') as handle:
-                files['/' + os.path.relpath(path, root)] = handle.read()
-    return MemoryReader(files)
 
 
 def parse_fixture(**kwargs):
