@@ -130,3 +130,27 @@ def test_secrets_from_swanctl_and_ipsec_secrets_with_modes(tmp_path):
     assert result['entries'][0]['digest'] == result['entries'][1]['digest']
     assert [f['path'] for f in result['files']] == ['/etc/swanctl/swanctl.conf', '/etc/ipsec.secrets']
     assert CANARY_PSK not in json.dumps(result)
+
+
+def test_unreadable_files_are_gaps_not_failures(tmp_path, monkeypatch):
+    from ansible_collections.ipsec.doctor.plugins.module_utils._collect.files import HostFiles
+
+    files = strongswan_host_files()
+    files['/usr/lib/ipsec/starter'] = ''
+    files['/etc/ipsec.secrets'] = ': PSK "x"\n'
+    host = make_host(tmp_path, files, {('openssl', 'pkey'): (0, P256_SPKI)})
+    real_listdir = HostFiles.listdir
+
+    def listdir(self, path):
+        if path == '/etc/swanctl/private':
+            raise OSError(13, 'Permission denied', path)
+        return real_listdir(self, path)
+    monkeypatch.setattr(HostFiles, 'access', lambda self, path, mode=4: path != '/etc/ipsec.secrets')
+    monkeypatch.setattr(HostFiles, 'listdir', listdir)
+    secrets_result = secrets.collect(host)
+    keys_result = keys.collect(host)
+    assert [e['file'] for e in secrets_result['entries']] == ['/etc/swanctl/swanctl.conf']
+    assert {'subset': 'secrets', 'path': '/etc/ipsec.secrets', 'message': 'Permission denied'} in host.errors
+    assert {'subset': 'keys', 'path': '/etc/swanctl/private', 'message': 'Permission denied'} in host.errors
+    # The key swanctl.conf names is still described from its metadata.
+    assert [(k['path'], k['referenced']) for k in keys_result] == [('/etc/swanctl/private/a.key', True)]
