@@ -1,0 +1,77 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) ipsec.doctor contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Tallies of parser-versus-daemon agreement for one corpus, and their printout."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+FIELDS = ('names', 'addresses', 'ids', 'ts')
+
+# Why a file does not count as daemon-accepted.
+MISSING_REFERENCE = 'missing reference'   # an include, cert or key the test environment generates
+REFUSED = 'refused'                       # the daemon rejects the file or one of its connections
+ORACLE_FAILED = 'oracle failed'           # the daemon could not be asked
+
+
+class Tally:
+    """Counts for one corpus: files, daemon-accepted, parser-clean, per-field checks and disagreements."""
+
+    def __init__(self, corpus):
+        self.corpus = corpus
+        self.files = 0
+        self.accepted = 0
+        self.parser_clean = 0
+        self.not_accepted = {}
+        self.checks = dict((field, 0) for field in FIELDS)
+        self.agreed = dict((field, 0) for field in FIELDS)
+        self.disagreements = []
+        self.parser_errors = []
+
+    def reject(self, reason):
+        """Count a file the daemon did not accept, by reason."""
+        self.not_accepted[reason] = self.not_accepted.get(reason, 0) + 1
+
+    def compare(self, path, field, where, parser_value, daemon_value):
+        """Count one comparison; keep it as a disagreement when the values differ."""
+        self.checks[field] += 1
+        if parser_value == daemon_value:
+            self.agreed[field] += 1
+        else:
+            self.disagreements.append({'file': path, 'field': field, 'where': where,
+                                       'parser': parser_value, 'daemon': daemon_value})
+
+    def agreement(self, field):
+        """Per cent of the checks of field that agree (None without checks)."""
+        if not self.checks[field]:
+            return None
+        return 100.0 * self.agreed[field] / self.checks[field]
+
+    def overall(self):
+        """Per cent of all checks that agree, parser-clean files counted as one check each."""
+        checks = sum(self.checks.values()) + self.accepted
+        agreed = sum(self.agreed.values()) + self.parser_clean
+        return 100.0 * agreed / checks if checks else None
+
+    def report(self, limit):
+        """The figures as printable lines, with the first limit disagreements."""
+        lines = ['== %s' % self.corpus,
+                 'files: %d' % self.files,
+                 'daemon-accepted: %d%s' % (self.accepted, ''.join(
+                     '; %s: %d' % item for item in sorted(self.not_accepted.items())))]
+        clean = 100.0 * self.parser_clean / self.accepted if self.accepted else 0.0
+        lines.append('parser-clean on accepted: %d of %d (%.1f%%)' % (self.parser_clean, self.accepted, clean))
+        for field in FIELDS:
+            share = self.agreement(field)
+            lines.append('%-10s %5d of %5d agree (%s)' % (
+                field + ':', self.agreed[field], self.checks[field], '-' if share is None else '%.1f%%' % share))
+        for error in self.parser_errors[:limit]:
+            lines.append('parser error on accepted file: %s:%s: %s' % (error['file'], error['line'],
+                                                                     error['message']))
+        for item in self.disagreements[:limit]:
+            lines.append('disagreement: %(file)s [%(field)s] %(where)s: parser %(parser)r, daemon %(daemon)r' % item)
+        if len(self.disagreements) > limit:
+            lines.append('... %d more disagreements' % (len(self.disagreements) - limit))
+        return lines

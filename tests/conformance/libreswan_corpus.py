@@ -1,0 +1,180 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) ipsec.doctor contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Libreswan's testing/pluto: parse_libreswan_conf against Libreswan 4.10's readwriteconf.
+
+readwriteconf reads a file with pluto's own config reader (includes, ``conn %default``,
+``also=``) and prints every connection with its resolved keywords; it opens no socket and
+changes nothing, so it runs without a sandbox. Absolute includes (/testing/baseconfigs/...,
+/etc/ipsec.d/...) resolve under --rootdir (the corpus checkout) and --rootdir2 (its
+baseconfigs/all), and the parser reads through ``RootedReader`` with the same two roots.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import os
+import re
+import subprocess
+
+from ansible_collections.ipsec.doctor.plugins.module_utils._parse.libreswan_conf import parse_libreswan_conf
+from ansible_collections.ipsec.doctor.plugins.module_utils._parse.source import FileSystemReader
+
+from agreement import MISSING_REFERENCE, ORACLE_FAILED, REFUSED, Tally
+
+LIBRESWAN_TREE = '/var/cache/ipsec-doctor-lab/libreswan'
+READWRITECONF = LIBRESWAN_TREE + '/usr/libexec/ipsec/readwriteconf'
+_MISSING = re.compile(r'could not open include|cannot find conn|cannot load')
+_IPV4 = re.compile(r'^\d+\.\d+\.\d+\.\d+$')
+
+
+class RootedReader(FileSystemReader):
+    """A FileSystemReader that looks for absolute paths under two roots first, as readwriteconf does."""
+
+    def __init__(self, roots):
+        self.roots = roots
+
+    def _map(self, path):
+        for root in self.roots:
+            if path.startswith(root + os.sep):
+                return path
+        for root in self.roots:
+            candidate = root + path
+            if os.path.exists(candidate) or any(char in path for char in '*?['):
+                if os.path.exists(candidate) or FileSystemReader.glob(self, candidate):
+                    return candidate
+        return path
+
+    def read(self, path):
+        return FileSystemReader.read(self, self._map(path))
+
+    def glob(self, pattern):
+        for root in self.roots:
+            if not pattern.startswith(root + os.sep):
+                found = FileSystemReader.glob(self, root + pattern)
+                if found:
+                    return [path[len(root):] for path in found]
+        return FileSystemReader.glob(self, pattern)
+
+    def exists(self, path):
+        return FileSystemReader.exists(self, self._map(path))
+
+
+def find_files(folder):
+    """The ipsec.conf variants of testing/pluto: *.conf files of the test folders with a conn or config setup."""
+    found = []
+    for test in sorted(os.listdir(folder)):
+        path = os.path.join(folder, test)
+        if not os.path.isdir(path):
+            continue
+        for name in sorted(os.listdir(path)):
+            file = os.path.join(path, name)
+            if not name.endswith('.conf') or not os.path.isfile(file):
+                continue
+            with open(file, 'rb') as handle:
+                text = handle.read().decode('utf-8', 'replace')
+            if re.search(r'^(conn \S|config setup)', text, re.M):
+                found.append(file)
+    return found
+
+
+def readwriteconf(path, roots):
+    """Run readwriteconf; return (exit code, stderr, {conn: {keyword: value}})."""
+    env = dict(os.environ, LD_LIBRARY_PATH=LIBRESWAN_TREE + '/usr/lib/x86_64-linux-gnu')
+    proc = subprocess.run([READWRITECONF, '--rootdir', roots[0], '--rootdir2', roots[1], '--config', path],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, timeout=30, check=False)
+    conns = {}
+    current = None
+    for line in proc.stdout.decode('utf-8', 'replace').splitlines():
+        match = re.match(r'^conn (\S+)', line)
+        if match:
+            current = conns.setdefault(match.group(1), {})
+            continue
+        if not line.startswith('\t'):
+            current = None if not line.startswith(' ') else current
+            continue
+        match = re.match(r'^\t([^#=\s][^=]*)=(.*)$', line)
+        if match and current is not None:
+            current[match.group(1)] = _unquote(match.group(2))
+    return proc.returncode, proc.stderr.decode('utf-8', 'replace'), conns
+
+
+def _unquote(value):
+    if len(value) >= 2 and value[0] == '"' and value[-1] == '"':
+        return value[1:-1]
+    return value
+
+
+def _id(written, host, absent):
+    """The ID pluto uses: leftid= (an FQDN's '@' removed), else an IP host address, else none."""
+    if written:
+        return written[1:] if written.startswith('@') and not written.startswith('@#') else written
+    if host and (_IPV4.match(host) or ':' in host):
+        return host
+    return absent
+
+
+def _subnets(end):
+    written = end.get('subnets') or ''
+    if written:
+        return sorted(item for item in re.split(r'[\s,{}]+', written) if item)
+    return [end['subnet']] if end.get('subnet') else ['dynamic']
+
+
+def _plain_ts(selectors):
+    return sorted(set(re.sub(r'\[.*\]$', '', ts) for ts in selectors))
+
+
+def compare_file(tally, path, roots):
+    """Compare one file's connections."""
+    tally.files += 1
+    try:
+        code, stderr, daemon = readwriteconf(path, roots)
+    except (OSError, subprocess.SubprocessError):
+        tally.reject(ORACLE_FAILED)
+        return
+    if _MISSING.search(stderr):
+        tally.reject(MISSING_REFERENCE)
+        return
+    if code != 0 or 'error' in stderr.lower():
+        tally.reject(REFUSED)
+        return
+    tally.accepted += 1
+    parsed = parse_libreswan_conf(path, RootedReader(roots))
+    errors = [error for error in parsed['errors'] if error.get('severity', 'error') == 'error']
+    if errors:
+        tally.parser_errors.extend(errors)
+    else:
+        tally.parser_clean += 1
+    parser = {}
+    for conn in parsed['connections']:
+        parser.setdefault(conn['name'].split('/')[0], []).append(conn)
+    for name in sorted(set(daemon) | set(parser)):
+        tally.compare(path, 'names', name, name in parser, name in daemon)
+        if name not in parser or name not in daemon:
+            continue
+        ends = dict((side, dict((key[len(side):], value) for key, value in daemon[name].items()
+                                if key.startswith(side))) for side in ('left', 'right'))
+        conn = parser[name][0]
+        local, remote = ('left', 'right') if conn.get('orientation', 'left') == 'left' else ('right', 'left')
+        for side, role in ((local, 'local'), (remote, 'remote')):
+            host = ends[side].get('')
+            tally.compare(path, 'addresses', '%s %s' % (name, role), conn['%s_addrs' % role],
+                          [host] if host else [])
+            parsed_id = conn['%s_auth' % role][0].get('id') if conn['%s_auth' % role] else None
+            tally.compare(path, 'ids', '%s %s' % (name, role), parsed_id,
+                          _id(ends[side].get('id'), host, None if role == 'local' else '%any'))
+            selectors = [ts for each in parser[name] for child in each['children']
+                         for ts in child['%s_ts' % role]]
+            tally.compare(path, 'ts', '%s %s' % (name, role), _plain_ts(selectors), _subnets(ends[side]))
+
+
+def run(folder, root, limit):
+    """Return the tally of the Libreswan corpus under folder (root holds testing/baseconfigs)."""
+    tally = Tally('Libreswan ipsec.conf (readwriteconf 4.10)')
+    roots = [os.path.abspath(root), os.path.join(os.path.abspath(root), 'testing', 'baseconfigs', 'all')]
+    for path in find_files(folder)[:limit]:
+        compare_file(tally, path, roots)
+    return tally

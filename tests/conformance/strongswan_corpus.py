@@ -1,0 +1,132 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) ipsec.doctor contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""strongSwan's testing/tests: parse_swanctl and parse_ipsec_conf against charon 5.9.8.
+
+Each file is parsed here and loaded by a real charon in a sandbox (see sandbox.py);
+the connections charon reports are compared with the parsed ones field by field.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import os
+import re
+
+from ansible_collections.ipsec.doctor.plugins.module_utils._parse.source import FileSystemReader
+from ansible_collections.ipsec.doctor.plugins.module_utils._parse.strongswan_ipsec_conf import parse_ipsec_conf
+from ansible_collections.ipsec.doctor.plugins.module_utils._parse.swanctl import parse_swanctl
+
+from agreement import MISSING_REFERENCE, ORACLE_FAILED, REFUSED
+
+_MISSING = re.compile(r"No such file or directory|opening .* failed|loading .* failed: No such file")
+
+
+def find_files(root, name):
+    """Every file called name under root, sorted."""
+    found = []
+    for folder, _dirs, files in os.walk(root):
+        if name in files:
+            found.append(os.path.join(folder, name))
+    return sorted(found)
+
+
+def _errors(parsed):
+    return [error for error in parsed['errors'] if error.get('severity', 'error') == 'error']
+
+
+def _auth_ids(rounds):
+    return [auth.get('id') for auth in rounds]
+
+
+def _daemon_rounds(conn, side, absent):
+    ids = []
+    index = 1
+    while '%s-%d' % (side, index) in conn:
+        ids.append(conn['%s-%d' % (side, index)].get('id', absent))
+        index += 1
+    return ids
+
+
+def compare_swanctl(tally, path, sandbox):
+    """Load one swanctl.conf into charon and compare the connections."""
+    tally.files += 1
+    answer = sandbox.ask({'kind': 'swanctl', 'file': path})
+    if 'error' in answer:
+        tally.reject(ORACLE_FAILED)
+        return
+    if answer['rc'] != 0:
+        tally.reject(MISSING_REFERENCE if _MISSING.search(answer['output']) else REFUSED)
+        return
+    parsed = parse_swanctl(path, FileSystemReader())
+    _account_errors(tally, parsed)
+    daemon = answer['conns']
+    parser = dict((conn['name'], conn) for conn in parsed['connections'])
+    for name in sorted(set(daemon) | set(parser)):
+        tally.compare(path, 'names', name, name in parser, name in daemon)
+        if name not in parser or name not in daemon:
+            continue
+        conn, seen = parser[name], daemon[name]
+        tally.compare(path, 'addresses', name + ' local_addrs', conn['local_addrs'] or ['%any'],
+                      seen.get('local_addrs', ['%any']))
+        tally.compare(path, 'addresses', name + ' remote_addrs', conn['remote_addrs'] or ['%any'],
+                      seen.get('remote_addrs', ['%any']))
+        tally.compare(path, 'ids', name + ' local', _auth_ids(conn['local_auth']),
+                      _daemon_rounds(seen, 'local', None))
+        tally.compare(path, 'ids', name + ' remote', _auth_ids(conn['remote_auth']),
+                      _daemon_rounds(seen, 'remote', '%any'))
+        children = dict((child['name'], child) for child in conn['children'])
+        seen_children = seen.get('children', {})
+        for child in sorted(set(children) | set(seen_children)):
+            where = '%s/%s' % (name, child)
+            tally.compare(path, 'names', where, child in children, child in seen_children)
+            if child in children and child in seen_children:
+                tally.compare(path, 'ts', where + ' local_ts', children[child]['local_ts'],
+                              seen_children[child].get('local-ts', ['dynamic']))
+                tally.compare(path, 'ts', where + ' remote_ts', children[child]['remote_ts'],
+                              seen_children[child].get('remote-ts', ['dynamic']))
+
+
+def compare_ipsec_conf(tally, path, sandbox):
+    """Run starter on one ipsec.conf and compare what charon loaded."""
+    tally.files += 1
+    answer = sandbox.ask({'kind': 'ipsec.conf', 'file': path, 'etc': os.path.dirname(path)})
+    if 'error' in answer:
+        tally.reject(ORACLE_FAILED)
+        return
+    loaded = answer['loaded']
+    daemon = answer['conns']
+    if not daemon and loaded:
+        tally.reject(MISSING_REFERENCE if _MISSING.search(answer['output']) else REFUSED)
+        return
+    parsed = parse_ipsec_conf(path, FileSystemReader())
+    _account_errors(tally, parsed)
+    parser = dict((conn['name'], conn) for conn in parsed['connections'] if conn['auto'] != 'ignore')
+    for name in sorted(set(daemon) | set(parser)):
+        tally.compare(path, 'names', name, name in parser, name in daemon)
+        if name not in parser or name not in daemon:
+            continue
+        conn, seen = parser[name], daemon[name]
+        tally.compare(path, 'addresses', name + ' local_addrs', ','.join(conn['local_addrs']) or '%any',
+                      seen['local_addrs'])
+        tally.compare(path, 'addresses', name + ' remote_addrs', ','.join(conn['remote_addrs']) or '%any',
+                      seen['remote_addrs'])
+        tally.compare(path, 'ids', name + ' local', _auth_ids(conn['local_auth']), seen['local_ids'])
+        tally.compare(path, 'ids', name + ' remote', _auth_ids(conn['remote_auth']), seen['remote_ids'])
+        child = conn['children'][0] if conn['children'] else None
+        seen_child = seen['children'].get(name)
+        tally.compare(path, 'names', name + ' child', child is not None, seen_child is not None)
+        if child is not None and seen_child is not None:
+            tally.compare(path, 'ts', name + ' local_ts', child['local_ts'], seen_child['local_ts'])
+            tally.compare(path, 'ts', name + ' remote_ts', child['remote_ts'], seen_child['remote_ts'])
+
+
+def _account_errors(tally, parsed):
+    tally.accepted += 1
+    errors = _errors(parsed)
+    if errors:
+        tally.parser_errors.extend(errors)
+    else:
+        tally.parser_clean += 1
