@@ -79,8 +79,13 @@ class _LogIndex(object):
             if not host.ok:
                 continue
             self.by_host[host.name] = host.log_events
+            names = set(conn.get('name') for conn in host.connections)
             for event in self.by_host[host.name]:
-                self.events.setdefault((host.name, event.get('connection')), []).append(event)
+                connection = event.get('connection')
+                if connection not in names and connection and '/' in connection:
+                    # Libreswan names the instances of a connection "conn/1x2" (leftsubnets=)
+                    connection = connection.split('/', 1)[0]
+                self.events.setdefault((host.name, connection), []).append(event)
 
     def of(self, host_name, connection, single_tunnel):
         """The events of a connection (plus those naming none when the host has a single tunnel)."""

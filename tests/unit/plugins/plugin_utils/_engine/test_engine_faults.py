@@ -328,6 +328,16 @@ def test_peer_unreachable_from_logs_when_nothing_static_explains_it():
     assert any('giving up' in line for line in finding['evidence'])
 
 
+def test_libreswan_connection_instances_belong_to_their_connection():
+    facts = fb.mixed_pair()
+    facts['gw-b']['secrets']['entries'][0]['digest'] = 'f' * 64
+    facts['gw-b']['logs']['events'] = [fb.event('psk_mac_mismatch', 'authentication failed: computed hash does not '
+                                                'match', connection='gw-gw/1x1', src='/var/log/pluto.log:9')]
+    finding = first(run(facts))
+    assert finding['code'] == 'PSK_MISMATCH'
+    assert 'gw-b /var/log/pluto.log:9: authentication failed: computed hash does not match' in finding['evidence']
+
+
 def test_unexplained_log_failure_is_reported_with_its_lines():
     facts = fb.strongswan_pair()
     facts['gw-a']['logs']['events'] = [fb.event('notify_received', 'received AUTHENTICATION_FAILED notify error',
