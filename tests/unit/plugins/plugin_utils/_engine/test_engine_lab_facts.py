@@ -9,11 +9,15 @@ fixtures/lab/*.json were gathered on sw1..sw4 (strongSwan, swanctl) and ls1/ls2 
 right after the lab injected: a wrong PSK on sw2, an IKE proposal of aes128-sha1-modp2048 on sw4
 and a wrong PSK on ls2. The lab kernel has no ESP: strongSwan uses kernel-libipsec, Libreswan
 cannot install CHILD SAs. PSK digests are replaced by placeholders that keep (in)equality.
+fixtures/lab_certs/*.json were gathered on the same hosts later, with certificate authentication:
+sw1's certificate expired (2021), sw3's is valid only from 2036, and ls1 presents wrong-ls1.lab.
+The lab made its PKI on 2026-12-03 around 18:00 UTC, so those facts are judged a day later.
 """
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import datetime
 import json
 import os
 
@@ -23,16 +27,25 @@ from ansible_collections.ipsec.doctor.plugins.plugin_utils._engine.engine import
 from ansible_collections.ipsec.doctor.plugins.plugin_utils._report.view import findings_of_tunnel, first_cause
 from ansible_collections.ipsec.doctor.tests.unit.plugins.plugin_utils import facts_builders as fb
 
-FIXTURES = os.path.join(os.path.dirname(__file__), 'fixtures', 'lab')
+FIXTURES = os.path.join(os.path.dirname(__file__), 'fixtures')
+
+
+def _load(folder):
+    facts = {}
+    for name in sorted(os.listdir(os.path.join(FIXTURES, folder))):
+        with open(os.path.join(FIXTURES, folder, name), encoding='utf-8') as stream:
+            facts[name[:-len('.json')]] = json.load(stream)
+    return facts
 
 
 @pytest.fixture(scope='module')
 def report():
-    facts = {}
-    for name in sorted(os.listdir(FIXTURES)):
-        with open(os.path.join(FIXTURES, name), encoding='utf-8') as stream:
-            facts[name[:-len('.json')]] = json.load(stream)
-    return analyze(facts, {'now': fb.NOW})
+    return analyze(_load('lab'), {'now': fb.NOW})
+
+
+@pytest.fixture(scope='module')
+def cert_report():
+    return analyze(_load('lab_certs'), {'now': datetime.datetime(2026, 12, 4, tzinfo=datetime.timezone.utc)})
 
 
 def _tunnel(report, tunnel_id):
@@ -75,3 +88,17 @@ def test_proposal_evidence_points_at_the_lines(report):
         'AES_CBC_256-HMAC_SHA2_256_128-PRF_HMAC_SHA2_256-ECP_256 (/etc/swanctl/swanctl.conf:7)',
         'sw4 sw3-sw4: ike_proposals = aes128-sha1-modp2048 => '
         'AES_CBC_128-HMAC_SHA1_96-PRF_HMAC_SHA1-MODP_2048 (/etc/swanctl/swanctl.conf:7)']
+
+
+def test_real_certificates(cert_report):
+    found = [(item['code'], item['hosts']) for item in cert_report['findings'] if item['severity'] != 'info']
+    assert found == [('KERNEL_ESP_UNSUPPORTED', ['ls1']), ('KERNEL_ESP_UNSUPPORTED', ['ls2']),
+                     ('CERT_EXPIRED', ['sw1']), ('CERT_NOT_YET_VALID', ['sw3']), ('ID_MISMATCH', ['ls1', 'ls2'])]
+    expired = cert_report['findings'][2]
+    assert expired['summary'] == 'sw1: certificate /etc/swanctl/x509/sw1.pem expired on 2021-01-01 17:51 UTC'
+
+
+def test_real_certificates_chain_and_keys_are_fine_where_no_fault_was_injected(cert_report):
+    codes = set(item['code'] for item in cert_report['findings'])
+    assert not codes & {'CERT_UNTRUSTED', 'CERT_KEY_MISMATCH', 'PRIVATE_KEY_MISSING', 'CERT_ID_MISMATCH',
+                        'CERT_MISSING', 'KEY_PERMISSIONS', 'FACTS_MALFORMED', 'CHECK_FAILED'}
