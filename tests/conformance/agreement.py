@@ -29,6 +29,10 @@ class Tally:
         self.agreed = dict((field, 0) for field in FIELDS)
         self.disagreements = []
         self.parser_errors = []
+        self.placeholders = 0       # accepted files that needed placeholder credentials
+        self.not_comparable = 0     # checks skipped: the daemon's value is not the file's (placeholder ID, ...)
+        self.refused_flagged = 0    # refused files on which the parser reports an error too
+        self.unflagged = []         # refused files the parser finds nothing wrong with
 
     def reject(self, reason):
         """Count a file the daemon did not accept, by reason."""
@@ -61,12 +65,22 @@ class Tally:
                  'files: %d' % self.files,
                  'daemon-accepted: %d%s' % (self.accepted, ''.join(
                      '; %s: %d' % item for item in sorted(self.not_accepted.items())))]
+        if self.placeholders:
+            lines.append('  of which accepted with placeholder certificates/public keys: %d' % self.placeholders)
+        refused = self.not_accepted.get(REFUSED, 0)
+        if refused:
+            lines.append('refused files the parser flags with an error: %d of %d' % (self.refused_flagged, refused))
         clean = 100.0 * self.parser_clean / self.accepted if self.accepted else 0.0
         lines.append('parser-clean on accepted: %d of %d (%.1f%%)' % (self.parser_clean, self.accepted, clean))
         for field in FIELDS:
             share = self.agreement(field)
             lines.append('%-10s %5d of %5d agree (%s)' % (
                 field + ':', self.agreed[field], self.checks[field], '-' if share is None else '%.1f%%' % share))
+        if self.not_comparable:
+            lines.append('checks not comparable (an ID from a placeholder certificate, an address the '
+                         'oracle does not print): %d' % self.not_comparable)
+        for item in self.unflagged[:limit]:
+            lines.append('refused, parser silent: %(file)s: %(daemon)s' % item)
         for error in self.parser_errors[:limit]:
             lines.append('parser error on accepted file: %s:%s: %s' % (error['file'], error['line'],
                                                                      error['message']))

@@ -26,7 +26,12 @@ from agreement import MISSING_REFERENCE, ORACLE_FAILED, REFUSED, Tally
 
 LIBRESWAN_TREE = '/var/cache/ipsec-doctor-lab/libreswan'
 READWRITECONF = LIBRESWAN_TREE + '/usr/libexec/ipsec/readwriteconf'
-_MISSING = re.compile(r'could not open include|cannot find conn|cannot load')
+ALGPARSE = LIBRESWAN_TREE + '/usr/libexec/ipsec/algparse'
+# Host forms readwriteconf 4.10 does not print back (left=%eth1 names an interface).
+_KNOWN_HOST_KEYWORDS = ('%any', '%defaultroute', '%opportunistic', '%opportunisticgroup', '%group')
+_MISSING = re.compile(r'could not open include|problem with include')
+# readwriteconf prints these when pluto (addconn) would refuse the file or one of its conns.
+_REFUSED = re.compile(r'^(while loading|ERROR:|.*cannot be loaded|.*, ignoring:)', re.M)
 _IPV4 = re.compile(r'^\d+\.\d+\.\d+\.\d+$')
 
 
@@ -63,15 +68,25 @@ class RootedReader(FileSystemReader):
 
 
 def find_files(folder):
-    """The ipsec.conf variants of testing/pluto: *.conf files of the test folders with a conn or config setup."""
+    """The ipsec.conf variants of testing/pluto: *.conf files of the test folders with a conn or config setup.
+
+    Left out: the strongSwan peers' files of the interop tests (``HOST.strongswan.conf``,
+    ``HOST.swanctl.conf``, and ``HOST.conf`` of a host that has one of them: that is its
+    strongSwan ipsec.conf).
+    """
     found = []
     for test in sorted(os.listdir(folder)):
         path = os.path.join(folder, test)
         if not os.path.isdir(path):
             continue
-        for name in sorted(os.listdir(path)):
+        names = set(os.listdir(path))
+        for name in sorted(names):
             file = os.path.join(path, name)
             if not name.endswith('.conf') or not os.path.isfile(file):
+                continue
+            host = name[:-len('.conf')].split('.')[0]
+            if name.endswith(('.strongswan.conf', '.swanctl.conf')) or (
+                    name == host + '.conf' and (host + '.strongswan.conf' in names or host + '.swanctl.conf' in names)):
                 continue
             with open(file, 'rb') as handle:
                 text = handle.read().decode('utf-8', 'replace')
@@ -80,9 +95,44 @@ def find_files(folder):
     return found
 
 
+def _env():
+    return dict(os.environ, LD_LIBRARY_PATH=LIBRESWAN_TREE + '/usr/lib/x86_64-linux-gnu')
+
+
+class AlgorithmOracle:
+    """pluto's own proposal parser (algparse 4.10): readwriteconf does not check ike=/esp=/ah=."""
+
+    def __init__(self):
+        self.cache = {}
+
+    def refusal(self, conn):
+        """The first ERROR line algparse prints for a conn's proposals, or None when it takes them all."""
+        version = '-v1' if conn.get('ikev2', 'yes') in ('no', 'never') or conn.get('keyexchange') == 'ikev1' else '-v2'
+        pfs = [] if conn.get('pfs', 'yes') == 'no' else ['-pfs']
+        kind = 'ah' if conn.get('phase2') == 'ah' else 'esp'
+        for key, value in (('ike', conn.get('ike')), (kind, conn.get(kind) or conn.get('phase2alg'))):
+            if not value:
+                continue
+            argv = (version,) + tuple(pfs) + ('%s=%s' % (key, value),)
+            if argv not in self.cache:
+                proc = subprocess.run([ALGPARSE] + list(argv), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                      env=_env(), timeout=30, check=False)
+                errors = [line.strip() for line in proc.stdout.decode('utf-8', 'replace').splitlines()
+                          if 'ERROR' in line]
+                if errors:
+                    self.cache[argv] = errors[0]
+                elif proc.returncode:
+                    self.cache[argv] = 'algparse exit %d' % proc.returncode
+                else:
+                    self.cache[argv] = None
+            if self.cache[argv]:
+                return '%s: %s' % (' '.join(argv), self.cache[argv])
+        return None
+
+
 def readwriteconf(path, roots):
     """Run readwriteconf; return (exit code, stderr, {conn: {keyword: value}})."""
-    env = dict(os.environ, LD_LIBRARY_PATH=LIBRESWAN_TREE + '/usr/lib/x86_64-linux-gnu')
+    env = _env()
     proc = subprocess.run([READWRITECONF, '--rootdir', roots[0], '--rootdir2', roots[1], '--config', path],
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, timeout=30, check=False)
     conns = {}
@@ -127,7 +177,7 @@ def _plain_ts(selectors):
     return sorted(set(re.sub(r'\[.*\]$', '', ts) for ts in selectors))
 
 
-def compare_file(tally, path, roots):
+def compare_file(tally, path, roots, algorithms):
     """Compare one file's connections."""
     tally.files += 1
     try:
@@ -135,15 +185,22 @@ def compare_file(tally, path, roots):
     except (OSError, subprocess.SubprocessError):
         tally.reject(ORACLE_FAILED)
         return
+    parsed = parse_libreswan_conf(path, RootedReader(roots))
+    errors = [error for error in parsed['errors'] if error.get('severity', 'error') == 'error']
     if _MISSING.search(stderr):
         tally.reject(MISSING_REFERENCE)
         return
-    if code != 0 or 'error' in stderr.lower():
+    refusals = [line for line in stderr.splitlines() if _REFUSED.search(line)]
+    if code == 0 and not refusals:
+        refusals = [refusal for refusal in (algorithms.refusal(conn) for conn in daemon.values()) if refusal]
+    if code != 0 or refusals:
         tally.reject(REFUSED)
+        if errors:
+            tally.refused_flagged += 1
+        else:
+            tally.unflagged.append({'file': path, 'daemon': ' / '.join(refusals)[:300]})
         return
     tally.accepted += 1
-    parsed = parse_libreswan_conf(path, RootedReader(roots))
-    errors = [error for error in parsed['errors'] if error.get('severity', 'error') == 'error']
     if errors:
         tally.parser_errors.extend(errors)
     else:
@@ -161,8 +218,11 @@ def compare_file(tally, path, roots):
         local, remote = ('left', 'right') if conn.get('orientation', 'left') == 'left' else ('right', 'left')
         for side, role in ((local, 'local'), (remote, 'remote')):
             host = ends[side].get('')
-            tally.compare(path, 'addresses', '%s %s' % (name, role), conn['%s_addrs' % role],
-                          [host] if host else [])
+            written = conn['%s_addrs' % role]
+            if not host and written and written[0].startswith('%') and written[0] not in _KNOWN_HOST_KEYWORDS:
+                tally.not_comparable += 1   # an interface name: readwriteconf does not print it
+            else:
+                tally.compare(path, 'addresses', '%s %s' % (name, role), written, [host] if host else [])
             parsed_id = conn['%s_auth' % role][0].get('id') if conn['%s_auth' % role] else None
             tally.compare(path, 'ids', '%s %s' % (name, role), parsed_id,
                           _id(ends[side].get('id'), host, None if role == 'local' else '%any'))
@@ -175,6 +235,7 @@ def run(folder, root, limit):
     """Return the tally of the Libreswan corpus under folder (root holds testing/baseconfigs)."""
     tally = Tally('Libreswan ipsec.conf (readwriteconf 4.10)')
     roots = [os.path.abspath(root), os.path.join(os.path.abspath(root), 'testing', 'baseconfigs', 'all')]
+    algorithms = AlgorithmOracle()
     for path in find_files(folder)[:limit]:
-        compare_file(tally, path, roots)
+        compare_file(tally, path, roots, algorithms)
     return tally

@@ -64,6 +64,10 @@ def merge(tallies):
         total.files += tally.files
         total.accepted += tally.accepted
         total.parser_clean += tally.parser_clean
+        total.placeholders += tally.placeholders
+        total.not_comparable += tally.not_comparable
+        total.refused_flagged += tally.refused_flagged
+        total.unflagged.extend(tally.unflagged)
         for reason, count in tally.not_accepted.items():
             total.not_accepted[reason] = total.not_accepted.get(reason, 0) + count
         for field in tally.checks:

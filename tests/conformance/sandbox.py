@@ -27,6 +27,7 @@ __metaclass__ = type
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -41,6 +42,13 @@ STROKE_SOCKET = '/run/charon.ctl'
 STRONGSWAN_CONF = '/run/conformance/strongswan.conf'
 EMPTY_SWANCTL = '/run/conformance/empty-swanctl.conf'
 EMPTY_DIR = '/run/conformance/empty'
+WORK_DIR = '/run/conformance/swanctl'
+PLACEHOLDER_DN = 'CN=conformance placeholder'
+PLACEHOLDER_KEY = '/run/conformance/placeholder.key'
+PLACEHOLDER_CERT = '/run/conformance/placeholder.pem'
+PLACEHOLDER_PUBKEY = '/run/conformance/placeholder.pub'
+# Subfolders of the swanctl directory where a relative name of each file list resolves.
+CREDENTIAL_FOLDERS = {'certs': 'x509', 'cacerts': 'x509ca', 'pubkeys': 'pubkey'}
 
 CHARON_PLUGINS = (
     'random nonce openssl aes sha1 sha2 hmac kdf gcm gmp pem pkcs1 pkcs8 pkcs12 x509 pubkey revocation constraints '
@@ -143,11 +151,16 @@ def parse_pretty(text):
 def parse_statusall(text):
     """Parse the ``Connections:`` part of ``stroke statusall`` into {connection: view}.
 
-    A view has ``local_addrs``/``remote_addrs`` (the two ends of the first line),
-    ``local_ids``/``remote_ids`` (one per authentication round) and ``children``:
-    {name: {local_ts, remote_ts}}.
+    charon shares one peer config between ipsec.conf conns whose IKE settings are equal,
+    and statusall then lists the later conn only as a child of the first; so a view is
+    made per child (stroke names a child after its conn) with its peer config's
+    ``local_addrs``/``remote_addrs`` (the two ends of the head line),
+    ``local_ids``/``remote_ids`` (one per authentication round, ``%any`` when the line
+    names none) and the child's ``local_ts``/``remote_ts``.
     """
+    heads = {}
     conns = {}
+    owner = None
     section = None
     for line in text.splitlines():
         if not line.startswith(' '):
@@ -161,19 +174,21 @@ def parse_statusall(text):
         name, rest = match.group(1), match.group(2)
         head = re.match(r'^(\S*)\.\.\.(\S*)\s+(IKEv1|IKEv2|IKE)\b', rest)
         if head:
-            conns[name] = {'local_addrs': head.group(1), 'remote_addrs': head.group(2),
-                           'local_ids': [], 'remote_ids': [], 'children': {}}
+            owner = heads[name] = {'local_addrs': head.group(1), 'remote_addrs': head.group(2),
+                                   'local_ids': [], 'remote_ids': []}
             continue
-        side = re.match(r'^(local|remote):\s+\[(.*)\]', rest)
-        if side and name in conns:
-            conns[name]['%s_ids' % side.group(1)].append(side.group(2))
+        side = re.match(r'^(local|remote):\s+(?:\[(.*)\])?', rest)
+        if side and name in heads:
+            heads[name]['%s_ids' % side.group(1)].append('%any' if side.group(2) is None else side.group(2))
             continue
         child = re.match(r'^child:\s+(.*?) === (.*?) (TUNNEL|TRANSPORT|PASS|DROP|BEET)', rest)
-        if child:
-            owner = [conn for conn in conns.values()]
-            if owner:
-                owner[-1]['children'][name] = {'local_ts': child.group(1).split(),
-                                               'remote_ts': child.group(2).split()}
+        if child and owner is not None:
+            view = {'local_ts': child.group(1).split(), 'remote_ts': child.group(2).split()}
+            view['peer'] = owner
+            conns[name] = view
+    for name, head in heads.items():
+        if not any(view['peer'] is head for view in conns.values()):
+            conns[name] = {'peer': head, 'local_ts': None, 'remote_ts': None}
     return conns
 
 
@@ -193,6 +208,12 @@ class Worker:
             handle.write(STRONGSWAN_CONF_TEXT)
         with open(EMPTY_SWANCTL, 'w') as handle:
             handle.write('')
+        subprocess.run(['pki', '--gen', '--type', 'ecdsa', '--size', '256', '--outform', 'pem'],
+                       stdout=open(PLACEHOLDER_KEY, 'w'), stderr=subprocess.DEVNULL, check=True)
+        subprocess.run(['pki', '--self', '--ca', '--in', PLACEHOLDER_KEY, '--dn', PLACEHOLDER_DN, '--outform', 'pem'],
+                       stdout=open(PLACEHOLDER_CERT, 'w'), stderr=subprocess.DEVNULL, check=True)
+        subprocess.run(['pki', '--pub', '--in', PLACEHOLDER_KEY, '--outform', 'pem'],
+                       stdout=open(PLACEHOLDER_PUBKEY, 'w'), stderr=subprocess.DEVNULL, check=True)
         for path in ('/etc/ipsec.secrets', '/etc/ipsec.d', '/etc/swanctl'):
             if os.path.exists(path):
                 target = EMPTY_SWANCTL if os.path.isfile(path) else EMPTY_DIR
@@ -205,16 +226,27 @@ class Worker:
             raise RuntimeError('charon did not open %s' % VICI_SOCKET)
 
     def swanctl(self, path):
-        """Load one swanctl.conf into the running charon and list what it holds."""
+        """Load one swanctl.conf into the running charon and list what it holds.
+
+        The file's swanctl folder is copied to /run first, and a certificate or public
+        key a connection names but the corpus lacks (the test environment generates them)
+        is replaced by a placeholder with the subject PLACEHOLDER_DN, so that swanctl does
+        not refuse the connection for a file that is merely absent.
+        """
         if self.charon is None or self.charon.poll() is not None:
             self._start_charon()
         env = dict(self.env, SWANCTL_DIR=EMPTY_DIR)
         _run([SWANCTL, '--load-all', '--clear', '--file', EMPTY_SWANCTL], env=env)
-        env = dict(self.env, SWANCTL_DIR=os.path.dirname(path))
-        code, out, err = _run([SWANCTL, '--load-all', '--clear', '--file', path], env=env)
+        if os.path.exists(WORK_DIR):
+            shutil.rmtree(WORK_DIR)
+        shutil.copytree(os.path.dirname(path), WORK_DIR, symlinks=True)
+        placeholders = _place_missing_credentials(WORK_DIR)
+        env = dict(self.env, SWANCTL_DIR=WORK_DIR)
+        code, out, err = _run([SWANCTL, '--load-all', '--clear', '--file',
+                               os.path.join(WORK_DIR, os.path.basename(path))], env=env)
         listed = _run([SWANCTL, '--list-conns', '--pretty'], env=self.env)[1]
-        failed = re.findall(r"loading connection '([^']*)' failed", out + err)
-        return {'rc': code, 'output': _relevant(out + err), 'conns': parse_pretty(listed), 'failed': failed}
+        output = _relevant(out + err).replace(WORK_DIR, os.path.dirname(path))
+        return {'rc': code, 'output': output, 'conns': parse_pretty(listed), 'placeholders': placeholders}
 
     def ipsec_conf(self, path, etc):
         """Run starter on one ipsec.conf and return the connections charon reports."""
@@ -269,6 +301,32 @@ class Worker:
                 sys.stdout.flush()
         finally:
             self.close()
+
+
+def _place_missing_credentials(folder):
+    """Put a placeholder where a connection names a relative certificate or public key that is absent.
+
+    Returns the names replaced. Only relative names (and nothing outside folder) are
+    filled in: the connection text is scanned with a plain key = value match, which is
+    enough for the corpus and never changes what the configuration says.
+    """
+    placed = []
+    for current, _dirs, files in os.walk(folder):
+        for name in files:
+            if not name.endswith('.conf'):
+                continue
+            with open(os.path.join(current, name), 'rb') as handle:
+                text = handle.read().decode('utf-8', 'replace')
+            for key, value in re.findall(r'^\s*(certs|cacerts|pubkeys)\s*=\s*(.+?)\s*$', text, re.M):
+                for item in re.split(r'[,\s]+', value):
+                    if not item or item.startswith('/') or '..' in item or re.match(r'(?i)^0[xs]', item):
+                        continue
+                    target = os.path.join(folder, CREDENTIAL_FOLDERS[key], item)
+                    if not os.path.exists(target):
+                        os.makedirs(os.path.dirname(target), exist_ok=True)
+                        shutil.copy(PLACEHOLDER_PUBKEY if key == 'pubkeys' else PLACEHOLDER_CERT, target)
+                        placed.append('%s/%s' % (CREDENTIAL_FOLDERS[key], item))
+    return placed
 
 
 def _settle(poll):

@@ -20,6 +20,7 @@ from ansible_collections.ipsec.doctor.plugins.module_utils._parse.strongswan_ips
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.swanctl import parse_swanctl
 
 from agreement import MISSING_REFERENCE, ORACLE_FAILED, REFUSED
+from sandbox import PLACEHOLDER_DN
 
 _MISSING = re.compile(r"No such file or directory|opening .* failed|loading .* failed: No such file")
 
@@ -57,10 +58,12 @@ def compare_swanctl(tally, path, sandbox):
     if 'error' in answer:
         tally.reject(ORACLE_FAILED)
         return
-    if answer['rc'] != 0:
-        tally.reject(MISSING_REFERENCE if _MISSING.search(answer['output']) else REFUSED)
-        return
     parsed = parse_swanctl(path, FileSystemReader())
+    if not _swanctl_loaded_every_connection(answer['output']):
+        _account_refused(tally, parsed, answer['output'])
+        return
+    if answer['placeholders']:
+        tally.placeholders += 1
     _account_errors(tally, parsed)
     daemon = answer['conns']
     parser = dict((conn['name'], conn) for conn in parsed['connections'])
@@ -73,10 +76,12 @@ def compare_swanctl(tally, path, sandbox):
                       seen.get('local_addrs', ['%any']))
         tally.compare(path, 'addresses', name + ' remote_addrs', conn['remote_addrs'] or ['%any'],
                       seen.get('remote_addrs', ['%any']))
-        tally.compare(path, 'ids', name + ' local', _auth_ids(conn['local_auth']),
-                      _daemon_rounds(seen, 'local', None))
-        tally.compare(path, 'ids', name + ' remote', _auth_ids(conn['remote_auth']),
-                      _daemon_rounds(seen, 'remote', '%any'))
+        for side, absent in (('local', None), ('remote', '%any')):
+            daemon_ids = _daemon_rounds(seen, side, absent)
+            if PLACEHOLDER_DN in daemon_ids:
+                tally.not_comparable += 1  # charon took the ID from a placeholder certificate
+                continue
+            tally.compare(path, 'ids', '%s %s' % (name, side), _auth_ids(conn['%s_auth' % side]), daemon_ids)
         children = dict((child['name'], child) for child in conn['children'])
         seen_children = seen.get('children', {})
         for child in sorted(set(children) | set(seen_children)):
@@ -98,10 +103,10 @@ def compare_ipsec_conf(tally, path, sandbox):
         return
     loaded = answer['loaded']
     daemon = answer['conns']
-    if not daemon and loaded:
-        tally.reject(MISSING_REFERENCE if _MISSING.search(answer['output']) else REFUSED)
-        return
     parsed = parse_ipsec_conf(path, FileSystemReader())
+    if not daemon and loaded:
+        _account_refused(tally, parsed, answer['output'])
+        return
     _account_errors(tally, parsed)
     parser = dict((conn['name'], conn) for conn in parsed['connections'] if conn['auto'] != 'ignore')
     for name in sorted(set(daemon) | set(parser)):
@@ -109,18 +114,35 @@ def compare_ipsec_conf(tally, path, sandbox):
         if name not in parser or name not in daemon:
             continue
         conn, seen = parser[name], daemon[name]
+        peer = seen['peer']
         tally.compare(path, 'addresses', name + ' local_addrs', ','.join(conn['local_addrs']) or '%any',
-                      seen['local_addrs'])
+                      peer['local_addrs'])
         tally.compare(path, 'addresses', name + ' remote_addrs', ','.join(conn['remote_addrs']) or '%any',
-                      seen['remote_addrs'])
-        tally.compare(path, 'ids', name + ' local', _auth_ids(conn['local_auth']), seen['local_ids'])
-        tally.compare(path, 'ids', name + ' remote', _auth_ids(conn['remote_auth']), seen['remote_ids'])
+                      peer['remote_addrs'])
+        tally.compare(path, 'ids', name + ' local', _auth_ids(conn['local_auth']), peer['local_ids'])
+        tally.compare(path, 'ids', name + ' remote', _auth_ids(conn['remote_auth']), peer['remote_ids'])
         child = conn['children'][0] if conn['children'] else None
-        seen_child = seen['children'].get(name)
-        tally.compare(path, 'names', name + ' child', child is not None, seen_child is not None)
-        if child is not None and seen_child is not None:
-            tally.compare(path, 'ts', name + ' local_ts', child['local_ts'], seen_child['local_ts'])
-            tally.compare(path, 'ts', name + ' remote_ts', child['remote_ts'], seen_child['remote_ts'])
+        tally.compare(path, 'names', name + ' child', child is not None, seen['local_ts'] is not None)
+        if child is not None and seen['local_ts'] is not None:
+            tally.compare(path, 'ts', name + ' local_ts', child['local_ts'], seen['local_ts'])
+            tally.compare(path, 'ts', name + ' remote_ts', child['remote_ts'], seen['remote_ts'])
+
+
+def _swanctl_loaded_every_connection(output):
+    """swanctl's summary says every connection loaded (or the file has none)."""
+    return bool(re.search(r'^(successfully loaded \d+ connections|no connections found)', output, re.M))
+
+
+def _account_refused(tally, parsed, output):
+    """Count a file the daemon refused, and whether the parser flags it too."""
+    if _MISSING.search(output):
+        tally.reject(MISSING_REFERENCE)
+        return
+    tally.reject(REFUSED)
+    tally.refused_flagged += 1 if _errors(parsed) else 0
+    if not _errors(parsed):
+        tally.unflagged.append({'file': parsed['files'][0] if parsed['files'] else '?',
+                                'daemon': ' / '.join(line for line in output.splitlines() if 'fail' in line)[:300]})
 
 
 def _account_errors(tally, parsed):
