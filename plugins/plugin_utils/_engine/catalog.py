@@ -292,16 +292,19 @@ _ENTRIES = (
            'NAT detection (SA flags, forced encap, addresses), the 4500 socket and firewall rules.',
            'On {host}, allow and listen on UDP 4500.'),
     # --- kernel --------------------------------------------------------------------------------
-    _entry('KERNEL_ESP_UNSUPPORTED', 'kernel', 'critical', 'kernel-esp', 10,
+    _entry('KERNEL_ESP_UNSUPPORTED', 'kernel', 'error', 'kernel-esp', 10,
            '{host}: the kernel cannot do ESP and no userspace ESP is loaded',
            'The IKE SA may establish, but the CHILD_SA cannot be installed ("unable to install IPsec SA '
            'in kernel", errno 38/93). The daemon then answers NO_PROPOSAL_CHOSEN or TS_UNACCEPTABLE, '
-           'which looks like a proposal or selector mismatch but is a kernel gap.',
+           'which looks like a proposal or selector mismatch but is a kernel gap (the log lines are '
+           'attached here when no configuration mismatch explains them). Its severity is error, not '
+           'critical: IKE still works, and a configuration fault that stops the exchange earlier is '
+           'listed before it.',
            'Kernel release, config (CONFIG_INET_ESP, CONFIG_XFRM_USER), loaded and available modules.',
            'On {host}, load esp4/esp6 and xfrm_user, use a kernel with CONFIG_INET_ESP, or (strongSwan) '
            'load the kernel-libipsec plugin.',
            fixes=('kernel_modules',),
-           causes=('ESP_PROPOSAL_MISMATCH', 'TS_MISMATCH', 'LOG_FAILURE_UNEXPLAINED')),
+           causes=('LOG_FAILURE_UNEXPLAINED',)),
     _entry('IP_FORWARD_DISABLED', 'kernel', 'error', 'ip-forward', 20,
            '{host}: IP forwarding is off but the host is a gateway for {subnets}',
            'The traffic selectors cover networks behind the host, so it must forward packets; with '

@@ -38,6 +38,11 @@ def nat_evidence(tunnel):
             continue
         if end.conn.get('encap'):
             evidence.append(config_evidence(end.host_name, end.conn, 'encap', 'yes (UDP encapsulation forced)'))
+        kernel = end.host.kernel
+        if end.conn.get('daemon') == 'strongswan' and kernel.get('userspace_esp') and not kernel.get('esp'):
+            # kernel-libipsec cannot do plain ESP: charon fakes a NAT to force UDP encapsulation.
+            evidence.append('%s: userspace ESP (kernel-libipsec, %s) forces UDP encapsulation' % (
+                end.host_name, kernel.get('userspace_esp_source') or 'loaded'))
         for sa in end.host.ike_sas:
             if sa.get('connection') != end.connection_name:
                 continue

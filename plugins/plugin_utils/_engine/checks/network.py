@@ -128,7 +128,7 @@ def _moves_to_4500(tunnel):
 
 def firewall(ctx, tunnel):
     """No firewall rule or drop policy on an end stops the IKE and ESP packets of the tunnel."""
-    nat = _uses_nat_t_port(tunnel)
+    nat = _uses_nat_t_port(tunnel)   # then ESP travels in UDP 4500, and NAT_T_BLOCKED reports 4500
     ike_ports_needed = [IKE_PORT]
     if _moves_to_4500(tunnel) and not nat:
         ike_ports_needed.append(NAT_T_PORT)   # with NAT, NAT_T_BLOCKED reports 4500

@@ -285,6 +285,20 @@ def test_esp_blocked_without_encapsulation():
     assert codes(run(facts)) == ['FIREWALL_BLOCKS_ESP']
 
 
+def test_userspace_esp_forces_encapsulation_so_4500_is_nat_t():
+    facts = fb.strongswan_pair()
+    for host in facts:
+        facts[host]['kernel'].update({'esp': False, 'userspace_esp': True,
+                                      'userspace_esp_source': '/etc/strongswan.d/charon/kernel-libipsec.conf:2'})
+        facts[host]['sas']['ike_sas'] = []
+    facts['gw-b']['firewall']['blocking_rules'] = [{
+        'backend': 'nftables', 'table': 'inet filter', 'chain': 'input', 'rule': 'udp dport 4500 drop',
+        'protocol': 'udp', 'ports': [4500], 'action': 'drop', 'direction': 'in'}]
+    report = run(facts)
+    assert codes(report) == ['NAT_T_BLOCKED']
+    assert any('kernel-libipsec' in line for line in first(report)['evidence'])
+
+
 def test_nat_t_blocked_when_encapsulation_is_forced():
     facts = fb.strongswan_pair()
     fb.conn_of(facts, 'gw-a')['encap'] = True

@@ -29,9 +29,8 @@ def test_definite_before_speculative_then_category_then_rank():
 
 
 def test_a_cause_ranks_above_the_symptom_it_explains():
-    # KEY_PERMISSIONS explains nothing; KERNEL_ESP_UNSUPPORTED (critical) explains TS_MISMATCH
-    findings = [Finding('TS_MISMATCH', ['a']), Finding('KERNEL_ESP_UNSUPPORTED', ['a'])]
-    assert order(findings) == ['KERNEL_ESP_UNSUPPORTED', 'TS_MISMATCH']
+    findings = [Finding('PEER_CONNECTION_MISSING', ['a', 'b']), Finding('CONFIG_PARSE_ERROR', ['b'])]
+    assert order(findings) == ['CONFIG_PARSE_ERROR', 'PEER_CONNECTION_MISSING']
     # same severity: the cause (config) ranks before its symptom (auth), whatever the category order
     findings = [Finding('PSK_MISSING', ['a']), Finding('ID_MISMATCH', ['a', 'b'])]
     assert order(findings) == ['ID_MISMATCH', 'PSK_MISSING']
