@@ -8,57 +8,14 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import functools
-import ipaddress
-
 from ansible_collections.ipsec.doctor.plugins.plugin_utils._engine.checks.base import TUNNEL, Check
-from ansible_collections.ipsec.doctor.plugins.plugin_utils._engine.checks.network import (
+from ansible_collections.ipsec.doctor.plugins.plugin_utils._engine.findings import Finding
+from ansible_collections.ipsec.doctor.plugins.plugin_utils._engine.transport import (
+    NAT_T_PORT,
     firewall_blocks,
     missing_ports,
+    nat_evidence,
 )
-from ansible_collections.ipsec.doctor.plugins.plugin_utils._engine.context import config_evidence
-from ansible_collections.ipsec.doctor.plugins.plugin_utils._engine.findings import Finding
-
-NAT_T_PORT = 4500
-
-
-@functools.lru_cache(maxsize=65536)
-def _canonical(address):
-    try:
-        return str(ipaddress.ip_address(str(address)))
-    except ValueError:
-        return None
-
-
-def nat_evidence(tunnel):
-    """Return the evidence lines that NAT-T is in use or needed on tunnel (empty: no NAT)."""
-    evidence = []
-    for end in tunnel.ends:
-        if end.host is None or end.conn is None:
-            continue
-        if end.conn.get('encap'):
-            evidence.append(config_evidence(end.host_name, end.conn, 'encap', 'yes (UDP encapsulation forced)'))
-        kernel = end.host.kernel
-        if end.conn.get('daemon') == 'strongswan' and kernel.get('userspace_esp') and not kernel.get('esp'):
-            # kernel-libipsec cannot do plain ESP: charon fakes a NAT to force UDP encapsulation.
-            evidence.append('%s: userspace ESP (kernel-libipsec, %s) forces UDP encapsulation' % (
-                end.host_name, kernel.get('userspace_esp_source') or 'loaded'))
-        for sa in end.host.ike_sas:
-            if sa.get('connection') != end.connection_name:
-                continue
-            flags = [flag for flag in ('nat_local', 'nat_remote', 'nat_fake') if sa.get(flag)]
-            if flags:
-                evidence.append('%s %s: IKE SA reports %s' % (end.host_name, end.connection_name, ', '.join(flags)))
-    if tunnel.paired:
-        first, second = tunnel.ends
-        for end, other in ((first, second), (second, first)):
-            remote = set(filter(None, (_canonical(value) for value in end.conn.get('remote_addrs') or [])))
-            own = set(filter(None, (_canonical(value) for value in other.host.addresses)))
-            if remote and own and not remote & own:
-                evidence.append('%s %s: remote address %s is not an address of %s (%s): NAT on the path'
-                                % (end.host_name, end.connection_name, ', '.join(sorted(remote)),
-                                   other.host_name, ', '.join(sorted(own))))
-    return evidence
 
 
 def nat_traversal(ctx, tunnel):

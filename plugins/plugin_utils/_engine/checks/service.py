@@ -10,6 +10,7 @@ __metaclass__ = type
 
 from ansible_collections.ipsec.doctor.plugins.plugin_utils._engine.checks.base import HOST, TUNNEL, Check
 from ansible_collections.ipsec.doctor.plugins.plugin_utils._engine.context import where
+from ansible_collections.ipsec.doctor.plugins.plugin_utils._engine.facts import MAX_SHAPE_PROBLEMS
 from ansible_collections.ipsec.doctor.plugins.plugin_utils._engine.findings import Finding
 
 
@@ -23,7 +24,6 @@ def facts_state(ctx, host):
                       evidence=['%s: %s' % (host.name, host.problem or 'no facts')])
         return
     if host.shape_problems:
-        from ansible_collections.ipsec.doctor.plugins.plugin_utils._engine.facts import MAX_SHAPE_PROBLEMS
         problems = host.shape_problems
         evidence = ['%s: %s' % (host.name, problem) for problem in problems[:MAX_SHAPE_PROBLEMS]]
         if len(problems) > MAX_SHAPE_PROBLEMS:
