@@ -156,3 +156,17 @@ def test_legacy_strongswan_host(lab, ansible_bin, scenario, tmp_path):
     ike = facts['sas']['ike_sas'][0]
     assert (facts['sas']['source'], ike['connection'], ike['state'], ike['child_sas'][0]['state']) == \
         ('vici', 'lg1-sw1', 'ESTABLISHED', 'INSTALLED')
+
+
+def test_the_engine_finds_a_healthy_tunnel_in_both_ends_facts(lab, ansible_bin, psk_tunnel, tmp_path):
+    """The facts of both ends are what the diagnose engine expects: a healthy tunnel has no finding above info."""
+    if collections_path() is None:
+        pytest.skip('set ANSIBLE_COLLECTIONS_PATH to a folder that holds ansible_collections/ipsec/doctor')
+    sys.path.insert(0, collections_path())
+    # pylint: disable-next=import-outside-toplevel
+    from ansible_collections.ipsec.doctor.plugins.plugin_utils._engine.engine import analyze
+    facts = dict((host, gather(lab, ansible_bin, tmp_path, host)) for host in ('sw1', 'sw2'))
+    report = analyze(facts)
+    assert [(tunnel['id'], tunnel['state']) for tunnel in report['tunnels']] == [
+        ('sw1:sw1-sw2 <-> sw2:sw1-sw2', 'established')]
+    assert [finding['code'] for finding in report['findings'] if finding['severity'] != 'info'] == []
