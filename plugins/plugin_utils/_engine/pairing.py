@@ -335,8 +335,8 @@ def pair_tunnels(hosts, overrides=None, host_addresses=None):
 
 def _known_peer(index, hosts, host, conn, peer_address, overrides):
     """Return the HostFacts of the inventory host at the other end of an unpaired conn, or None."""
-    override = (overrides.get(host.name) or {}).get(conn.get('name'))
-    if isinstance(override, dict) and override.get('host') in hosts:
+    override = _override(overrides, host, conn)
+    if override is not None and override.get('host') in hosts:
         return hosts[override.get('host')]
     if not peer_address:
         return None
@@ -347,22 +347,31 @@ def _known_peer(index, hosts, host, conn, peer_address, overrides):
     return hosts[name] if name else None
 
 
+def _override(overrides, host, conn):
+    """The override {host, connection} named for conn of host, or None."""
+    per_host = overrides.get(host.name) if isinstance(overrides, dict) else None
+    override = per_host.get(conn.get('name')) if isinstance(per_host, dict) else None
+    return override if isinstance(override, dict) else None
+
+
 def _resolve(index, hosts, host, conn, overrides):
     """Return ((peer HostFacts, peer conn) or None, how) for one connection."""
-    override = (overrides.get(host.name) or {}).get(conn.get('name'))
-    if isinstance(override, dict):
-        peer_name = override.get('host')
-        peer = hosts.get(peer_name) if peer_name else None
+    override = _override(overrides, host, conn)
+    if override is not None:
+        peer = hosts.get(str(override.get('host'))) if override.get('host') else None
         if peer is None or not peer.ok:
             return None, 'override'
         wanted = override.get('connection')
         if wanted:
             peer_conn = peer.connection(wanted)
             return ((peer, peer_conn), 'override') if peer_conn is not None else (None, 'override')
-        best = max(((_score(host, conn, peer, other)[0], position, other)
-                    for position, other in enumerate(reversed(peer.connections))),
-                   default=None, key=lambda item: (item[0], item[1]))
-        return ((peer, best[2]), 'override') if best is not None else (None, 'override')
+        # Only the host is named: take its best matching connection (the first on a tie).
+        best, best_score = None, -1
+        for other in peer.connections:
+            score = _score(host, conn, peer, other)[0]
+            if score > best_score:
+                best, best_score = other, score
+        return ((peer, best), 'override') if best is not None else (None, 'override')
     best, best_score, best_how = None, 0, None
     for other_host, other_conn in _candidates(index, host, conn):
         score, how = _score(host, conn, other_host, other_conn)

@@ -69,6 +69,16 @@ def test_override_names_the_peer():
     assert tunnels[0].id == 'gw-a:gw-gw <-> gw-b:from-a'
 
 
+def test_override_naming_only_the_host_picks_its_matching_connection():
+    facts = fb.strongswan_pair()
+    decoy = copy.deepcopy(fb.conn_of(facts, 'gw-b'))
+    decoy.update({'name': 'decoy', 'remote_addrs': ['192.0.2.50']})
+    decoy['remote_auth'][0]['id'] = 'z.lab'
+    facts['gw-b']['config']['connections'].insert(0, decoy)
+    tunnels = tunnels_of(facts, {'gw-a': {'gw-gw': {'host': 'gw-b'}}, 'gw-b': 'not a mapping'})
+    assert 'gw-a:gw-gw <-> gw-b:gw-gw' in [tunnel.id for tunnel in tunnels]
+
+
 def test_override_to_a_host_without_facts_leaves_one_end():
     facts = fb.strongswan_pair()
     tunnels = tunnels_of({'gw-a': facts['gw-a']}, {'gw-a': {'gw-gw': {'host': 'gw-x'}}})
