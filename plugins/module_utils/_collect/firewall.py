@@ -36,35 +36,45 @@ def _run(host, argv):
 
 
 def _iptables_chains(host):
+    """Return (found, read, chains): whether iptables-save exists, whether a ruleset was read, its chains."""
     chains = []
     found = False
+    read = False
     for tool, family in (('iptables-save', 'ip'), ('ip6tables-save', 'ip6')):
         text = _run(host, [tool])
         if text is None:
             continue
         found = True
+        read = read or bool(text)
         chains.extend(parse_save(text, family))
-    return found, chains
+    return found, read, chains
 
 
 def collect(host):
-    """Return {backend, available, blocking_rules, default_drop_chains, masquerade_without_ipsec_exemption}."""
+    """Return {backend, available, blocking_rules, default_drop_chains, masquerade_without_ipsec_exemption}.
+
+    available is false when no ruleset could be read (e.g. without root); the rule lists are then empty
+    because nothing was seen, not because nothing blocks.
+    """
     ports = watched_ports(host)
     chains = []
     backends = []
+    read = False
     text = _run(host, ['nft', '-j', 'list', 'ruleset'])
     xt_tables = set()
     if text is not None:
         backends.append('nftables')
         try:
             nft_chains, xt_tables = parse_ruleset(text or '{"nftables": []}')
+            read = bool(text)
         except NftFormatError as exc:
             host.gap('firewall', str(exc))
             nft_chains = []
         # Tables of iptables-nft are read through iptables-save, which shows their matches.
         chains.extend(('nftables', chain) for chain in nft_chains if chain['table'] not in xt_tables)
     if text is None or xt_tables:
-        found, ipt_chains = _iptables_chains(host)
+        found, ipt_read, ipt_chains = _iptables_chains(host)
+        read = read or ipt_read
         if found:
             backends.append('iptables')
             chains.extend(('iptables', chain) for chain in ipt_chains)
@@ -72,7 +82,8 @@ def collect(host):
         host.gap('firewall', 'neither nft nor iptables-save found: firewall not inspected')
         return {'backend': 'none', 'available': False, 'blocking_rules': [], 'default_drop_chains': [],
                 'masquerade_without_ipsec_exemption': []}
-    result = {'backend': '+'.join(backends), 'available': True, 'blocking_rules': [], 'default_drop_chains': [],
+    # available: a ruleset could be read (without root, nft and iptables-save are refused).
+    result = {'backend': '+'.join(backends), 'available': read, 'blocking_rules': [], 'default_drop_chains': [],
               'masquerade_without_ipsec_exemption': []}
     for backend in backends:
         analysis = analyze(backend, [chain for name, chain in chains if name == backend], ports)

@@ -122,3 +122,12 @@ def test_collector_without_any_firewall_tool(tmp_path):
     host = make_host(tmp_path, answers={})
     assert firewall.collect(host)['backend'] == 'none'
     assert host.errors == [{'subset': 'firewall', 'message': 'neither nft nor iptables-save found: firewall not inspected'}]
+
+
+def test_unreadable_ruleset_is_not_available(tmp_path):
+    host = make_host(tmp_path, answers={
+        ('nft', '-j', 'list', 'ruleset'): (1, '', 'Operation not permitted (you must be root)')})
+    result = firewall.collect(host)
+    assert (result['backend'], result['available'], result['blocking_rules']) == ('nftables', False, [])
+    assert host.errors == [{'subset': 'firewall',
+                            'message': 'nft -j list ruleset: Operation not permitted (you must be root)'}]
