@@ -29,6 +29,7 @@ from ansible_collections.ipsec.doctor.plugins.plugin_utils._engine.tunnel_state 
 
 REPORT_SCHEMA = 'ipsec.doctor/report/v1'
 MAX_LOG_LINES_PER_HOST = 5
+SUCCESS_KINDS = ('child_established',)
 GIVE_UP_MESSAGE_IDS = (0, 1)
 
 
@@ -75,12 +76,14 @@ class _LogIndex(object):
         self.events = {}
         self.by_host = {}
         self.used = set()
+        self.position = {}   # id(event) -> its place in its host's log
         for host in hosts.values():
             if not host.ok:
                 continue
             self.by_host[host.name] = host.log_events
             names = set(conn.get('name') for conn in host.connections)
-            for event in self.by_host[host.name]:
+            for place, event in enumerate(self.by_host[host.name]):
+                self.position[id(event)] = place
                 connection = event.get('connection')
                 if connection not in names and connection and '/' in connection:
                     # Libreswan names the instances of a connection "conn/1x2" (leftsubnets=)
@@ -88,12 +91,18 @@ class _LogIndex(object):
                 self.events.setdefault((host.name, connection), []).append(event)
 
     def of(self, host_name, connection, single_tunnel):
-        """The events of a connection (plus those naming none when the host has a single tunnel)."""
-        found = list(self.events.get((host_name, connection), ())) if connection is not None else []
-        if single_tunnel:
-            found.extend(self.events.get((host_name, None), ()))
+        """The current events of a connection (plus those naming none when the host has a single tunnel).
+
+        Events before the connection's last CHILD_SA establishment are history: that attempt
+        worked, so they are neither evidence nor unexplained failures now.
+        """
+        own = list(self.events.get((host_name, connection), ())) if connection is not None else []
+        found = own + (list(self.events.get((host_name, None), ())) if single_tunnel else [])
         self.used.update(id(event) for event in found)
-        return found
+        position = self.position
+        successes = [position[id(event)] for event in own if event.get('kind') in SUCCESS_KINDS]
+        cut = max(successes) if successes else -1
+        return sorted((event for event in found if position[id(event)] > cut), key=lambda event: position[id(event)])
 
     def unused(self, host_name):
         """The events of host that no tunnel looked at, in log order."""
@@ -194,7 +203,7 @@ def _unexplained_findings(tunnel, give_ups, unexplained):
         yield Finding('LOG_FAILURE_UNEXPLAINED', hosts, tunnel=tunnel.id,
                       params={'count': len(unexplained)},
                       evidence=_limited([(item[0].host_name, item[2]) for item in unexplained]),
-                      definite=len(hosts) > 1,
+                      definite=False,
                       connections=[(end.host_name, end.connection_name) for end, _e, _l in unexplained])
 
 

@@ -372,6 +372,31 @@ def test_log_failures_of_connections_outside_every_tunnel_are_reported_per_host(
     assert finding['evidence'] == ['gw-a /var/log/charon.log:100: no matching peer config found']
 
 
+def test_failures_before_the_last_established_child_sa_are_history():
+    facts = fb.strongswan_pair()
+    facts['gw-a']['logs']['events'] = [
+        fb.event('notify_received', 'received AUTHENTICATION_FAILED notify error', code='AUTHENTICATION_FAILED'),
+        fb.event('child_established', 'CHILD_SA gw-gw{1} established with SPIs'),
+    ]
+    assert codes(run(facts)) == []
+    facts['gw-a']['logs']['events'].append(
+        fb.event('notify_received', 'received TS_UNACCEPTABLE notify, no CHILD_SA built', code='TS_UNACCEPTABLE'))
+    report = run(facts)
+    assert codes(report) == ['LOG_FAILURE_UNEXPLAINED']
+    assert len(first(report)['evidence']) == 1
+
+
+def test_unexplained_log_lines_rank_after_proven_findings_of_their_severity():
+    facts = fb.strongswan_pair()
+    facts['gw-a']['sysctl']['runtime']['net.ipv4.conf.all.rp_filter'] = '1'
+    facts['gw-a']['sysctl']['runtime']['net.ipv4.conf.eth0.rp_filter'] = '1'
+    facts['gw-a']['logs']['events'] = [fb.event('notify_received', 'received AUTHENTICATION_FAILED notify error',
+                                                code='AUTHENTICATION_FAILED')]
+    facts['gw-b']['logs']['events'] = [fb.event('notify_sent', 'generating IKE_AUTH response 1 [ N(AUTH_FAILED) ]',
+                                                code='AUTHENTICATION_FAILED')]
+    assert codes(run(facts)) == ['RP_FILTER_STRICT', 'LOG_FAILURE_UNEXPLAINED']
+
+
 def test_kernel_without_esp_explains_no_proposal_chosen():
     facts = fb.strongswan_pair()
     facts['gw-b']['kernel'].update({'esp': False, 'modules_supported': False, 'modules_loaded': [],
