@@ -285,7 +285,7 @@ _ENTRIES = (
            'Set dpd_delay (strongSwan) / dpddelay (Libreswan) to e.g. 30s on {host}.'),
     # --- nat -----------------------------------------------------------------------------------
     _entry('NAT_T_BLOCKED', 'nat', 'error', 'nat-traversal', 10,
-           '{hosts}: NAT-T needs UDP 4500 but it is {reason} on {host}',
+           '{hosts}: NAT-T needs UDP 4500, but on {host} it is {reason}',
            'A NAT sits between the peers (or encapsulation is forced), so IKE moves to UDP 4500 after '
            'IKE_SA_INIT and ESP travels inside UDP 4500; 4500 is blocked or nobody listens there: '
            'IKE_AUTH (message ID 1) times out.',

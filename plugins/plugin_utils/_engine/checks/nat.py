@@ -30,7 +30,7 @@ def nat_traversal(ctx, tunnel):
         reasons, lines = [], []
         missing, port_lines = missing_ports(end.host, [NAT_T_PORT])
         if missing:
-            reasons.append('not listened on')
+            reasons.append('not bound by the IKE daemon')
             lines.extend(port_lines)
         blocked = firewall_blocks(end.host, 'udp', [NAT_T_PORT])
         if blocked:
