@@ -117,22 +117,41 @@ def _normalize(value, spec, path, problems):
     return _scalar(value, spec, path, problems)
 
 
+def _scalar_conforms(value, kind):
+    if value is None:
+        return True
+    if kind == TEXT:
+        return isinstance(value, str)
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def _conforms(value, spec):
-    """True when value already has the shape of spec (checked without copying anything)."""
+    """True when value already has the shape of spec (checked without copying anything).
+
+    Plain loops rather than all(): this runs over every value of every host's facts.
+    """
     if isinstance(spec, dict):
         if not isinstance(value, dict):
             return False
-        return all(value.get(key) is None or _conforms(value[key], sub) for key, sub in spec.items())
+        for key, sub in spec.items():
+            item = value.get(key)
+            if item is not None and not _conforms(item, sub):
+                return False
+        return True
     if isinstance(spec, list):
         if not isinstance(value, list):
             return False
         item_spec = spec[0]
-        return all(_conforms(item, item_spec) for item in value)
-    if value is None:
+        if isinstance(item_spec, str):
+            for item in value:
+                if not _scalar_conforms(item, item_spec):
+                    return False
+            return True
+        for item in value:
+            if not _conforms(item, item_spec):
+                return False
         return True
-    if spec == TEXT:
-        return isinstance(value, str)
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    return _scalar_conforms(value, spec)
 
 
 def normalize_facts(facts):
@@ -143,7 +162,10 @@ def normalize_facts(facts):
     """
     if not isinstance(facts, dict):
         return {}, ['ipsec: expected a mapping, got %s' % _type_name(facts)] if facts is not None else []
-    if all(facts.get(key) is None or _conforms(facts[key], spec) for key, spec in SCHEMA.items()):
+    for key, spec in SCHEMA.items():
+        if facts.get(key) is not None and not _conforms(facts[key], spec):
+            break
+    else:
         return facts, []
     clean = dict(facts)
     problems = []
