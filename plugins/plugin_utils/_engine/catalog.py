@@ -93,10 +93,11 @@ _ENTRIES = (
     _entry('CONFIG_PARSE_ERROR', 'service', 'error', 'config-syntax', 20,
            '{host}: {count} error(s) in the IPsec configuration',
            'A configuration file has a syntax or semantic error; the daemon skips the broken section or '
-           'refuses to load it.',
+           'refuses to load it. Libreswan\'s pluto and strongSwan\'s starter do not start at all with a broken '
+           'ipsec.conf.',
            'Each error with its file:line and reason.',
            'Correct the listed lines on {host}, then reload (swanctl --load-all or ipsec reload).',
-           causes=('CONFIG_NOT_LOADED', 'PEER_CONNECTION_MISSING') + _PEER_SILENCE),
+           causes=('DAEMON_NOT_RUNNING', 'CONFIG_NOT_LOADED', 'PEER_CONNECTION_MISSING') + _PEER_SILENCE),
     _entry('CONFIG_NOT_LOADED', 'service', 'error', 'config-loaded', 30,
            '{host}: connection {connection} is configured on disk but not loaded in the daemon',
            'The file was changed (or failed to load) after the daemon read it, so the daemon does not '
@@ -233,10 +234,11 @@ _ENTRIES = (
            causes=('LOG_FAILURE_UNEXPLAINED',)),
     _entry('IKE_VERSION_MISMATCH', 'config', 'error', 'ike-version', 10,
            '{hosts}: IKE versions differ (IKEv{version_a} vs IKEv{version_b})',
-           'One end insists on IKEv1 and the other on IKEv2: nothing can be negotiated.',
+           'One end insists on IKEv1 and the other on IKEv2: nothing can be negotiated. A daemon without '
+           'IKEv1 (Libreswan\'s ikev1-policy=drop) does not even load the IKEv1 connection.',
            'The version settings with their file:line.',
            'Use the same IKE version on both ends (keyexchange=ikev2 / version = 2).',
-           causes=('IKE_PROPOSAL_MISMATCH',)),
+           causes=('IKE_PROPOSAL_MISMATCH', 'CONFIG_NOT_LOADED')),
     _entry('AUTH_METHOD_MISMATCH', 'config', 'error', 'auth-method', 20,
            '{host} authenticates with {method} but {peer} expects {expected}',
            'The authentication class one end uses is not the one the other end requires for it.',
