@@ -23,6 +23,7 @@ __metaclass__ = type
 import argparse
 import gc
 import os
+import resource
 import sys
 import time
 import tracemalloc
@@ -146,6 +147,8 @@ def main():
         seconds, cpu, peak, tunnels, findings = measure(analyze, hosts)
         row = (hosts, tunnels, findings, seconds, cpu, peak / 2.0 ** 20, cpu * 1e6 / hosts, peak / 1024.0 / hosts)
         print('%8d %8d %9d %8.2f %8.2f %10.1f %12.1f %13.1f' % row)
+    # ru_maxrss is in KiB on Linux: the whole process, input facts of the largest fleet included.
+    print('process peak RSS: %.1f MiB' % (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0))
 
 
 if __name__ == '__main__':
