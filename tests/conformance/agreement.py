@@ -8,6 +8,8 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import os
+
 FIELDS = ('names', 'addresses', 'ids', 'ts')
 
 # Why a file does not count as daemon-accepted.
@@ -19,8 +21,9 @@ ORACLE_FAILED = 'oracle failed'           # the daemon could not be asked
 class Tally:
     """Counts for one corpus: files, daemon-accepted, parser-clean, per-field checks and disagreements."""
 
-    def __init__(self, corpus):
+    def __init__(self, corpus, root=None):
         self.corpus = corpus
+        self.root = root            # files are shown relative to it
         self.files = 0
         self.accepted = 0
         self.parser_clean = 0
@@ -59,6 +62,12 @@ class Tally:
         agreed = sum(self.agreed.values()) + self.parser_clean
         return 100.0 * agreed / checks if checks else None
 
+    def shown(self, path):
+        """path relative to the corpus root when it is inside it."""
+        if self.root and path.startswith(self.root + os.sep):
+            return os.path.relpath(path, self.root)
+        return path
+
     def report(self, limit):
         """The figures as printable lines, with the first limit disagreements."""
         lines = ['== %s' % self.corpus,
@@ -80,12 +89,13 @@ class Tally:
             lines.append('checks not comparable (an ID from a placeholder certificate, an address the '
                          'oracle does not print): %d' % self.not_comparable)
         for item in self.unflagged[:limit]:
-            lines.append('refused, parser silent: %(file)s: %(daemon)s' % item)
+            lines.append('refused, parser silent: %s: %s' % (self.shown(item['file']), item['daemon']))
         for error in self.parser_errors[:limit]:
-            lines.append('parser error on accepted file: %s:%s: %s' % (error['file'], error['line'],
-                                                                     error['message']))
+            lines.append('parser error on accepted file: %s:%s: %s' % (
+                self.shown(error['file']), error['line'], error['message'].replace(self.root or '\0', '.')))
         for item in self.disagreements[:limit]:
-            lines.append('disagreement: %(file)s [%(field)s] %(where)s: parser %(parser)r, daemon %(daemon)r' % item)
+            lines.append('disagreement: %s [%s] %s: parser %r, daemon %r' % (
+                self.shown(item['file']), item['field'], item['where'], item['parser'], item['daemon']))
         if len(self.disagreements) > limit:
             lines.append('... %d more disagreements' % (len(self.disagreements) - limit))
         return lines

@@ -131,16 +131,25 @@ class AlgorithmOracle:
 
 
 def readwriteconf(path, roots):
-    """Run readwriteconf; return (exit code, stderr, {conn: {keyword: value}})."""
+    """Run readwriteconf; return (exit code, stderr, {conn: {keyword: value}}, [names printed twice]).
+
+    A conn defined twice is printed twice; pluto 4.10 keeps the first and refuses the
+    second ("attempt to redefine connection"), so the first is kept here too.
+    """
     env = _env()
     proc = subprocess.run([READWRITECONF, '--rootdir', roots[0], '--rootdir2', roots[1], '--config', path],
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, timeout=30, check=False)
     conns = {}
+    duplicates = []
     current = None
     for line in proc.stdout.decode('utf-8', 'replace').splitlines():
         match = re.match(r'^conn (\S+)', line)
         if match:
-            current = conns.setdefault(match.group(1), {})
+            if match.group(1) in conns:
+                duplicates.append(match.group(1))
+                current = {}
+            else:
+                current = conns[match.group(1)] = {}
             continue
         if not line.startswith('\t'):
             current = None if not line.startswith(' ') else current
@@ -148,7 +157,7 @@ def readwriteconf(path, roots):
         match = re.match(r'^\t([^#=\s][^=]*)=(.*)$', line)
         if match and current is not None:
             current[match.group(1)] = _unquote(match.group(2))
-    return proc.returncode, proc.stderr.decode('utf-8', 'replace'), conns
+    return proc.returncode, proc.stderr.decode('utf-8', 'replace'), conns, duplicates
 
 
 def _unquote(value):
@@ -181,7 +190,7 @@ def compare_file(tally, path, roots, algorithms):
     """Compare one file's connections."""
     tally.files += 1
     try:
-        code, stderr, daemon = readwriteconf(path, roots)
+        code, stderr, daemon, duplicates = readwriteconf(path, roots)
     except (OSError, subprocess.SubprocessError):
         tally.reject(ORACLE_FAILED)
         return
@@ -194,17 +203,18 @@ def compare_file(tally, path, roots, algorithms):
     if code == 0 and not refusals:
         refusals = [refusal for refusal in (algorithms.refusal(conn) for conn in daemon.values()) if refusal]
     if code != 0 or refusals:
-        tally.reject(REFUSED)
-        if errors:
-            tally.refused_flagged += 1
-        else:
-            tally.unflagged.append({'file': path, 'daemon': ' / '.join(refusals)[:300]})
+        _refused(tally, path, errors, refusals)
         return
-    tally.accepted += 1
-    if errors:
-        tally.parser_errors.extend(errors)
+    if duplicates:
+        # pluto loads the first definition and refuses the later ones: a refusal, yet the
+        # connections are still compared.
+        _refused(tally, path, errors, ['pluto: attempt to redefine connection "%s"' % name for name in duplicates])
     else:
-        tally.parser_clean += 1
+        tally.accepted += 1
+        if errors:
+            tally.parser_errors.extend(errors)
+        else:
+            tally.parser_clean += 1
     parser = {}
     for conn in parsed['connections']:
         parser.setdefault(conn['name'].split('/')[0], []).append(conn)
@@ -231,10 +241,18 @@ def compare_file(tally, path, roots, algorithms):
             tally.compare(path, 'ts', '%s %s' % (name, role), _plain_ts(selectors), _subnets(ends[side]))
 
 
+def _refused(tally, path, errors, refusals):
+    tally.reject(REFUSED)
+    if errors:
+        tally.refused_flagged += 1
+    else:
+        tally.unflagged.append({'file': path, 'daemon': ' / '.join(refusals)[:300]})
+
+
 def run(folder, root, limit):
     """Return the tally of the Libreswan corpus under folder (root holds testing/baseconfigs)."""
-    tally = Tally('Libreswan ipsec.conf (readwriteconf 4.10)')
     roots = [os.path.abspath(root), os.path.join(os.path.abspath(root), 'testing', 'baseconfigs', 'all')]
+    tally = Tally('Libreswan ipsec.conf (readwriteconf and algparse 4.10)', os.path.abspath(folder))
     algorithms = AlgorithmOracle()
     for path in find_files(folder)[:limit]:
         compare_file(tally, path, roots, algorithms)

@@ -24,6 +24,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from agreement import Tally  # noqa: E402  pylint: disable=wrong-import-position
 import libreswan_corpus  # noqa: E402  pylint: disable=wrong-import-position
+import placeholders  # noqa: E402  pylint: disable=wrong-import-position
 import strongswan_corpus  # noqa: E402  pylint: disable=wrong-import-position
 from sandbox import Sandbox  # noqa: E402  pylint: disable=wrong-import-position
 
@@ -32,8 +33,12 @@ def _split(items, jobs):
     return [items[index::jobs] for index in range(jobs)]
 
 
-def run_strongswan(root, limit, jobs):
-    """Return the tallies of the swanctl.conf and ipsec.conf files under root."""
+def run_strongswan(tests_dir, work_dir, limit, jobs):
+    """Return the tallies of the swanctl.conf and ipsec.conf files under tests_dir.
+
+    The files are read from a copy in work_dir with the host placeholders replaced.
+    """
+    root = placeholders.prepared_copy(tests_dir, os.path.join(work_dir, 'strongswan-tests'))
     swanctl_files = strongswan_corpus.find_files(root, 'swanctl.conf')[:limit]
     ipsec_files = strongswan_corpus.find_files(root, 'ipsec.conf')[:limit]
     tallies = []
@@ -47,7 +52,8 @@ def run_strongswan(root, limit, jobs):
 
     threads = []
     for swanctl_part, ipsec_part in zip(_split(swanctl_files, jobs), _split(ipsec_files, jobs)):
-        pair = (Tally('strongSwan swanctl.conf (charon 5.9.8)'), Tally('strongSwan ipsec.conf (starter 5.9.8)'))
+        pair = (Tally('strongSwan swanctl.conf (charon 5.9.8)', root),
+                Tally('strongSwan ipsec.conf (starter 5.9.8)', root))
         tallies.append(pair)
         thread = threading.Thread(target=work, args=(swanctl_part, ipsec_part) + pair)
         thread.start()
@@ -59,7 +65,7 @@ def run_strongswan(root, limit, jobs):
 
 def merge(tallies):
     """One tally from the tallies of several workers."""
-    total = Tally(tallies[0].corpus)
+    total = Tally(tallies[0].corpus, tallies[0].root)
     for tally in tallies:
         total.files += tally.files
         total.accepted += tally.accepted
@@ -87,6 +93,8 @@ def main(argv=None):
     parser.add_argument('--libreswan-root', metavar='DIR',
                         help='folder that holds testing/baseconfigs (absolute includes resolve under it); '
                              'default: two levels above --libreswan-tests')
+    parser.add_argument('--work-dir', metavar='DIR', default='/var/tmp/ipsec-doctor-conformance',
+                        help='where the strongSwan corpus is copied with its host placeholders replaced')
     parser.add_argument('--limit', type=int, default=None, help='at most N files of each kind')
     parser.add_argument('--jobs', type=int, default=2, help='parallel strongSwan sandboxes')
     parser.add_argument('--show', type=int, default=40, help='disagreements listed per corpus')
@@ -95,7 +103,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     tallies = []
     if args.strongswan_tests:
-        tallies.extend(run_strongswan(args.strongswan_tests, args.limit, max(1, args.jobs)))
+        tallies.extend(run_strongswan(args.strongswan_tests, args.work_dir, args.limit, max(1, args.jobs)))
     if args.libreswan_tests:
         root = args.libreswan_root or os.path.dirname(os.path.dirname(os.path.abspath(args.libreswan_tests)))
         tallies.append(libreswan_corpus.run(args.libreswan_tests, root, args.limit))
