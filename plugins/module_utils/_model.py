@@ -31,6 +31,12 @@ def origin(file, line):
     return '%s:%s' % (file, line)
 
 
+def split_origin(src):
+    """Return (file, line) of a "file:line" origin; no origin, or no line number, gives line 0."""
+    file, _sep, line = (src or ':0').rpartition(':')
+    return file, int(line) if line.isdigit() else 0
+
+
 def new_proposal_set(written=None, strict=False, effective=None):
     """Return a proposal set: the text as written, strictness and the effective proposals."""
     return {

@@ -23,6 +23,7 @@ import os
 import re
 
 from ansible_collections.ipsec.doctor.plugins.module_utils._model import normalize_identity
+from ansible_collections.ipsec.doctor.plugins.module_utils._parse.errors import add_error
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.psk import digest_written_psk
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.source import (
     FileSystemReader,
@@ -134,7 +135,7 @@ class _SecretsParser:
 
     def error(self, file, line, message, severity='error'):
         """Record an error entry with its place; never with the text of the record."""
-        self.result['errors'].append({'file': file, 'line': line, 'message': message, 'severity': severity})
+        add_error(self.result['errors'], file, line, message, severity)
 
     def parse_file(self, path, stack):
         """Read one file and parse its records; an unreadable file is a stated gap."""

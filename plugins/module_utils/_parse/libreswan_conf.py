@@ -40,7 +40,9 @@ from ansible_collections.ipsec.doctor.plugins.module_utils._model import (
     origin,
     parse_bool,
     parse_duration,
+    split_origin,
 )
+from ansible_collections.ipsec.doctor.plugins.module_utils._parse.errors import add_error
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.proposals import expand_libreswan, ke_methods
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.source import (
     FileSystemReader,
@@ -190,7 +192,7 @@ class _Reader:
 
     def error(self, file, line, message, severity='error'):
         """Record an error entry with its place."""
-        self.errors.append({'file': file, 'line': line, 'message': message, 'severity': severity})
+        add_error(self.errors, file, line, message, severity)
 
     def read(self, path, stack):
         """Read one file into sections; includes are read in place."""
@@ -292,7 +294,7 @@ def _check_keywords(sections, errors, version):
                 message = "keyword '%s' is deprecated in Libreswan 5" % key
             else:
                 continue
-            errors.append({'file': file, 'line': line, 'message': message, 'severity': 'warning'})
+            add_error(errors, file, line, message, 'warning')
 
 
 def _merge_defaults(sections, errors):
@@ -303,8 +305,7 @@ def _merge_defaults(sections, errors):
             continue
         for key, value, file, line in section['items']:
             if key == 'also':
-                errors.append({'file': file, 'line': line, 'severity': 'error',
-                               'message': 'also= is not valid in conn %default'})
+                add_error(errors, file, line, 'also= is not valid in conn %default')
                 continue
             merged[key] = (value, file, line)
     return merged
@@ -328,8 +329,7 @@ def _resolve_conn(section, conns, defaults, errors, version):
         for name in _split_list(value):
             target = conns.get(name)
             if target is None:
-                errors.append({'file': file, 'line': line, 'severity': 'error',
-                               'message': "cannot find conn '%s' needed by conn '%s'" % (name, section['name'])})
+                add_error(errors, file, line, "cannot find conn '%s' needed by conn '%s'" % (name, section['name']))
             elif name not in visited:
                 visited.add(name)
                 targets.append(target)
@@ -346,13 +346,11 @@ def _resolve_conn(section, conns, defaults, errors, version):
             return
         # A key twice in one section fails the conn in 4.10 even with the same value.
         fatal = same_section or (in_place and first[0] != value)
-        errors.append({
-            'file': file, 'line': line,
-            'severity': 'error' if fatal else 'warning',
-            'message': "duplicate key '%s' in conn %s while processing def %s (first set at %s%s); the first value "
-                       'is used' % (key, section['name'], current['name'], origin(first[1], first[2]),
-                                    ', Libreswan refuses the conn' if fatal else ''),
-        })
+        add_error(errors, file, line,
+                  "duplicate key '%s' in conn %s while processing def %s (first set at %s%s); the first value "
+                  'is used' % (key, section['name'], current['name'], origin(first[1], first[2]),
+                               ', Libreswan refuses the conn' if fatal else ''),
+                  'error' if fatal else 'warning')
 
     def apply_in_place(current):
         for key, value, file, line in current['items']:
@@ -411,8 +409,7 @@ class _ConnBuilder:
 
     def warn(self, entry, message, severity='warning'):
         """Record an error entry (a warning by default) at the place a value was written."""
-        self.errors.append({'file': entry[1], 'line': entry[2], 'message': '%s in conn %s' % (message, self.name),
-                            'severity': severity})
+        add_error(self.errors, entry[1], entry[2], '%s in conn %s' % (message, self.name), severity)
 
     def get(self, key):
         """Return the written value of a connection-wide keyword, or None."""
@@ -691,9 +688,8 @@ def _setup_values(sections, errors):
         try:
             parsed['ikeport'] = int(written['ikeport'])
         except ValueError:
-            file, _sep, line = written['src']['ikeport'].rpartition(':')
-            errors.append({'file': file, 'line': int(line), 'severity': 'error',
-                           'message': "invalid value ikeport='%s' in config setup" % written['ikeport']})
+            file, line = split_origin(written['src']['ikeport'])
+            add_error(errors, file, line, "invalid value ikeport='%s' in config setup" % written['ikeport'])
     if 'uniqueids' in written:
         parsed['uniqueids'] = parse_bool(written['uniqueids']) is not False
     return written, parsed
@@ -742,9 +738,8 @@ def parse_libreswan_conf(path=DEFAULT_PATH, reader=None, context=None, local_add
             continue
         if section['name'] in conns:
             first = conns[section['name']]
-            errors.append({'file': section['file'], 'line': section['line'], 'severity': 'error',
-                           'message': "duplicate conn '%s' (first defined at %s)"
-                                      % (section['name'], origin(first['file'], first['line']))})
+            add_error(errors, section['file'], section['line'], "duplicate conn '%s' (first defined at %s)"
+                      % (section['name'], origin(first['file'], first['line'])))
             continue
         conns[section['name']] = section
     _check_keywords(sections, errors, version)

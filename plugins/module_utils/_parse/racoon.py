@@ -38,6 +38,7 @@ from ansible_collections.ipsec.doctor.plugins.module_utils._model import (
     origin,
 )
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.algorithms import strongswan_keyword
+from ansible_collections.ipsec.doctor.plugins.module_utils._parse.errors import add_error
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.source import (
     FileSystemReader,
     MAX_INCLUDE_DEPTH,
@@ -176,7 +177,7 @@ class _RacoonParser:
 
     def error(self, file, line, message, severity='error'):
         """Record an error entry with its place."""
-        self.errors.append({'file': file, 'line': line, 'message': message, 'severity': severity})
+        add_error(self.errors, file, line, message, severity)
 
     def read(self, path, stack):
         """Read one file: tokenize, parse blocks, collect the top-level statements."""

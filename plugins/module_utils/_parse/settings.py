@@ -32,6 +32,8 @@ import copy
 import os
 import re
 
+from ansible_collections.ipsec.doctor.plugins.module_utils._model import split_origin
+from ansible_collections.ipsec.doctor.plugins.module_utils._parse.errors import MAX_ERRORS, add_error
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.source import (
     MAX_INCLUDE_DEPTH,
     resolve_include,
@@ -43,7 +45,6 @@ REFS = '__refs__'
 # Bounds that keep hostile input from exhausting the stack or the result size.
 MAX_NESTING = 50
 MAX_REFERENCE_CHAIN = 100
-MAX_ERRORS = 500
 MAX_INHERITED_ENTRIES = 200000
 
 _TOKEN = re.compile(r'''
@@ -224,11 +225,7 @@ class SettingsParser:
 
     def error(self, file, line, message, severity='error'):
         """Record an error at file:line; past MAX_ERRORS only one final note is kept."""
-        if len(self.errors) < MAX_ERRORS:
-            self.errors.append({'file': file, 'line': line, 'message': message, 'severity': severity})
-        elif len(self.errors) == MAX_ERRORS:
-            self.errors.append({'file': file, 'line': line, 'severity': 'error',
-                                'message': 'more than %d errors; the rest are not listed' % MAX_ERRORS})
+        add_error(self.errors, file, line, message, severity, limit=MAX_ERRORS)
 
     def syntax_error(self, file, line, message):
         """Record an error that makes strongSwan's parser reject the whole configuration."""
@@ -394,22 +391,20 @@ class SettingsParser:
         active.append(key)
         for ref in node.get(REFS, []):
             target = self._lookup(ref)
-            where = (node.get(SRC) or ':0').rsplit(':', 1)
+            file, line = split_origin(node.get(SRC))
             if target is None:
-                self.error(where[0], int(where[1]) if where[1].isdigit() else 0,
-                           "section '%s' references unknown section '%s'" % ('.'.join(path), ref))
+                self.error(file, line, "section '%s' references unknown section '%s'" % ('.'.join(path), ref))
                 continue
             if id(target) in active:
-                self.error(where[0], int(where[1]) if where[1].isdigit() else 0,
-                           "section '%s' references '%s' in a cycle" % ('.'.join(path), ref))
+                self.error(file, line, "section '%s' references '%s' in a cycle" % ('.'.join(path), ref))
                 continue
             if len(active) > MAX_REFERENCE_CHAIN:
-                self.error(where[0], int(where[1]) if where[1].isdigit() else 0,
+                self.error(file, line,
                            "section references chained deeper than %d levels at '%s'" % (MAX_REFERENCE_CHAIN, ref))
                 continue
             self._resolve(target, ref.split('.'), done, active)
             if not _inherit(node, target, self.inherit_budget):
-                self.error(where[0], int(where[1]) if where[1].isdigit() else 0,
+                self.error(file, line,
                            "section references copy more than %d entries; '%s' is inherited only in part"
                            % (MAX_INHERITED_ENTRIES, ref))
         for name, child in list(node.items()):
@@ -466,10 +461,8 @@ def parse_settings(path, reader):
     parser.resolve_references()
     if parser.first_syntax_error is not None:
         file, line = parser.first_syntax_error
-        parser.errors.append({
-            'file': file, 'line': line, 'severity': 'error',
-            'message': 'strongSwan stops at the first syntax error and loads nothing from %s and its includes'
-                       % path})
+        add_error(parser.errors, file, line,
+                  'strongSwan stops at the first syntax error and loads nothing from %s and its includes' % path)
     tree = parser.tree
     tree[SRC] = '%s:0' % path
     return {'tree': tree, 'errors': parser.errors, 'files': parser.files}

@@ -14,7 +14,8 @@ the daemon's own section winning. Plugin switches usually come from
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.ipsec.doctor.plugins.module_utils._model import parse_bool, parse_duration
+from ansible_collections.ipsec.doctor.plugins.module_utils._model import parse_bool, parse_duration, split_origin
+from ansible_collections.ipsec.doctor.plugins.module_utils._parse.errors import add_error
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.settings import (
     get_section,
     is_section,
@@ -143,10 +144,8 @@ def parse_strongswan_conf(path=DEFAULT_PATH, reader=None, daemon='charon'):
                 continue
             value = _convert(CHARON_SETTINGS[name][0], entry['value'])
             if value is None:
-                file, _sep, line = entry['src'].rpartition(':')
-                errors.append({'file': file, 'line': int(line) if line.isdigit() else 0,
-                               'message': "invalid value for charon.%s: '%s'" % (name, entry['value']),
-                               'severity': 'warning'})
+                file, line = split_origin(entry['src'])
+                add_error(errors, file, line, "invalid value for charon.%s: '%s'" % (name, entry['value']), 'warning')
                 continue
             charon[name] = value
             charon['src'][name] = entry['src']

@@ -38,7 +38,9 @@ from ansible_collections.ipsec.doctor.plugins.module_utils._model import (
     set_auth_value,
     set_value,
     split_list,
+    split_origin,
 )
+from ansible_collections.ipsec.doctor.plugins.module_utils._parse.errors import MAX_ERRORS, add_error
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.proposals import expand_strongswan, ke_methods
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.source import (
     MAX_INCLUDE_DEPTH,
@@ -56,7 +58,6 @@ DPDTIMEOUT_DEFAULT = 150
 
 _GLOB_CHARS = re.compile(r'[*?\[]')
 MAX_ALSO_CHAIN = 100
-MAX_ERRORS = 500
 _SETTING = re.compile(r'^[ \t]+((?:@#)?[^"#= \t]+)[ \t]*=(.*)$')
 _VALUE_WORD = re.compile(r'(?:@#)?[^"#= \t]+')
 _ESCAPES = {'n': '\n', 'r': '\r', 't': '\t'}
@@ -120,11 +121,7 @@ class IpsecConfReader:
 
     def error(self, file, line, message, severity='error'):
         """Record an error at file:line; past MAX_ERRORS only one final note is kept."""
-        if len(self.errors) < MAX_ERRORS:
-            self.errors.append({'file': file, 'line': line, 'message': message, 'severity': severity})
-        elif len(self.errors) == MAX_ERRORS:
-            self.errors.append({'file': file, 'line': line, 'severity': 'error',
-                                'message': 'more than %d errors; the rest are not listed' % MAX_ERRORS})
+        add_error(self.errors, file, line, message, severity, limit=MAX_ERRORS)
 
     def read(self, path, stack=(), site=None):
         """Read `path` (and its includes, in place) into sections."""
@@ -262,9 +259,8 @@ class _Resolver:
             if section.name == '%default':
                 self.defaults.append(section)
             elif section.name in self.by_name:
-                self.errors.append({'file': section.file, 'line': section.line, 'severity': 'warning',
-                                    'message': "%s '%s' defined again; the sections are merged"
-                                    % (kind, section.name)})
+                add_error(self.errors, section.file, section.line,
+                          "%s '%s' defined again; the sections are merged" % (kind, section.name), 'warning')
                 previous = self.by_name[section.name]
                 previous.settings.update(section.settings)
                 previous.also.extend(section.also)
@@ -279,18 +275,15 @@ class _Resolver:
         merged = {}
         for name, src in section.also:
             target = self.by_name.get(name)
-            file, _sep, line = src.rpartition(':')
+            file, line = split_origin(src)
             if target is None:
-                self.errors.append({'file': file, 'line': int(line), 'severity': 'error',
-                                    'message': "also=%s: no %s section of that name" % (name, self.kind)})
+                add_error(self.errors, file, line, "also=%s: no %s section of that name" % (name, self.kind))
                 continue
             if name in stack:
-                self.errors.append({'file': file, 'line': int(line), 'severity': 'error',
-                                    'message': 'also= cycle: %s' % ' -> '.join(list(stack) + [name])})
+                add_error(self.errors, file, line, 'also= cycle: %s' % ' -> '.join(list(stack) + [name]))
                 continue
             if len(stack) > MAX_ALSO_CHAIN:
-                self.errors.append({'file': file, 'line': int(line), 'severity': 'error',
-                                    'message': 'also= chained deeper than %d levels at %s' % (MAX_ALSO_CHAIN, name)})
+                add_error(self.errors, file, line, 'also= chained deeper than %d levels at %s' % (MAX_ALSO_CHAIN, name))
                 continue
             merged.update(self._own(target, stack + [name]))
         merged.update(section.settings)
@@ -303,11 +296,6 @@ class _Resolver:
             merged.update(self._own(default, ['%default']))
         merged.update(self._own(self.by_name[name], [name]))
         return dict((key, item) for key, item in merged.items() if item[0] != '')
-
-
-def _src_parts(src):
-    file, _sep, line = src.rpartition(':')
-    return file, int(line) if line.isdigit() else 0
 
 
 class _ConnMapper:
@@ -324,8 +312,8 @@ class _ConnMapper:
         self.cert_refs = cert_refs
 
     def error(self, src, message, severity='error'):
-        file, line = _src_parts(src)
-        self.errors.append({'file': file, 'line': line, 'message': message, 'severity': severity})
+        file, line = split_origin(src)
+        add_error(self.errors, file, line, message, severity)
 
     def _sides(self, settings):
         """Return ('left', 'right') or ('right', 'left'): which written side is local."""
@@ -368,26 +356,26 @@ class _ConnMapper:
         for side, prefix in (('local', local), ('remote', remote)):
             value, src = get(prefix)
             if value is not None:
-                set_value(conn, '%s_addrs' % side, split_list(value), *_src_parts(src))
+                set_value(conn, '%s_addrs' % side, split_list(value), *split_origin(src))
             else:
                 conn['%s_addrs' % side] = ['%any']
             value, src = get(prefix + 'subnet')
             if value is not None:
-                set_value(child, '%s_ts' % side, split_list(value), *_src_parts(src))
+                set_value(child, '%s_ts' % side, split_list(value), *split_origin(src))
             else:
                 child['%s_ts' % side] = ['dynamic']
             value, src = get(prefix + 'ikeport')
             if value is not None:
                 try:
-                    set_value(conn, '%s_port' % side, int(value), *_src_parts(src))
+                    set_value(conn, '%s_port' % side, int(value), *split_origin(src))
                 except ValueError:
                     self.error(src, "invalid port '%s' for %sikeport" % (value, prefix))
         value, src = get(local + 'sourceip')
         if value is not None:
-            set_value(conn, 'vips', split_list(value), *_src_parts(src))
+            set_value(conn, 'vips', split_list(value), *split_origin(src))
         value, src = get(remote + 'sourceip')
         if value is not None:
-            set_value(conn, 'pools', split_list(value), *_src_parts(src))
+            set_value(conn, 'pools', split_list(value), *split_origin(src))
 
     def _auth(self, conn, local, remote, get):
         authby, authby_src = get('authby')
@@ -415,15 +403,15 @@ class _ConnMapper:
                 method_class = auth_class(value)
                 if method_class is None:
                     self.error(src, "unknown %sauth%s '%s' in conn '%s'" % (prefix, suffix, value, conn['name']))
-                set_auth_value(conn, side, index, 'auth', method_class, *_src_parts(src))
-                set_auth_value(conn, side, index, 'method', value.strip().lower(), *_src_parts(src))
+                set_auth_value(conn, side, index, 'auth', method_class, *split_origin(src))
+                set_auth_value(conn, side, index, 'method', value.strip().lower(), *split_origin(src))
             for index, suffix in ((0, ''), (1, '2')):
                 if index >= len(rounds):
                     break
                 value, src = get('%sid%s' % (prefix, suffix))
                 if value is not None:
-                    set_auth_value(conn, side, index, 'id', normalize_identity(value), *_src_parts(src))
-                    set_auth_value(conn, side, index, 'id_type', identity_type(value), *_src_parts(src))
+                    set_auth_value(conn, side, index, 'id', normalize_identity(value), *split_origin(src))
+                    set_auth_value(conn, side, index, 'id_type', identity_type(value), *split_origin(src))
                 elif index == 0 and get(prefix + 'cert')[0] is None:
                     # Without an id or a certificate the identity is the side's address.
                     addrs = conn['%s_addrs' % side]
@@ -435,7 +423,7 @@ class _ConnMapper:
                 value, src = get('%scert%s' % (prefix, suffix))
                 if value is not None:
                     paths = [self.cert_path('certs', name) for name in split_list(value)]
-                    set_auth_value(conn, side, index, 'certs', paths, *_src_parts(src))
+                    set_auth_value(conn, side, index, 'certs', paths, *split_origin(src))
                     for path in paths:
                         self.cert_refs.append({'path': path, 'kind': 'x509', 'src': src})
 
@@ -520,7 +508,7 @@ class _ConnMapper:
             if value.strip().lower() not in versions:
                 self.error(src, "invalid keyexchange '%s' in conn '%s'" % (value, conn['name']))
             else:
-                set_value(conn, 'ike_version', versions[value.strip().lower()], *_src_parts(src))
+                set_value(conn, 'ike_version', versions[value.strip().lower()], *split_origin(src))
         dpdaction, dpd_src = get('dpdaction')
         action = (dpdaction or 'none').strip().lower()
         delay, delay_src = self._duration(get, 'dpddelay', DPDDELAY_DEFAULT)
@@ -578,9 +566,8 @@ def parse_ipsec_conf(path=DEFAULT_PATH, reader=None, context=None):
         if section.kind == 'config':
             for key, (value, src) in section.settings.items():
                 if key not in CONFIG_SETUP_KEYWORDS:
-                    file, line = _src_parts(src)
-                    errors.append({'file': file, 'line': line, 'severity': 'warning',
-                                   'message': "unknown keyword '%s' in config setup" % key})
+                    file, line = split_origin(src)
+                    add_error(errors, file, line, "unknown keyword '%s' in config setup" % key, 'warning')
                 config_setup[key] = {'value': value, 'src': src}
     unique = _UNIQUEIDS.get((config_setup.get('uniqueids') or {}).get('value', 'yes').strip().lower(), 'replace')
     cert_refs = []
@@ -598,8 +585,8 @@ def parse_ipsec_conf(path=DEFAULT_PATH, reader=None, context=None):
             if name in templates:
                 continue
             section = conns.by_name[name]
-            errors.append({'file': section.file, 'line': section.line, 'severity': 'warning',
-                           'message': "conn '%s' has no auto= (default ignore): starter does not load it" % name})
+            add_error(errors, section.file, section.line,
+                      "conn '%s' has no auto= (default ignore): starter does not load it" % name, 'warning')
         connections.append(mapper.map(name, conns.by_name[name], settings))
     ca_sections = []
     cas = _Resolver(conf.sections, 'ca', errors)
@@ -607,9 +594,8 @@ def parse_ipsec_conf(path=DEFAULT_PATH, reader=None, context=None):
         settings = cas.resolve(name)
         for key, (value, src) in settings.items():
             if key not in CA_KEYWORDS:
-                file, line = _src_parts(src)
-                errors.append({'file': file, 'line': line, 'severity': 'warning',
-                               'message': "unknown keyword '%s' in ca '%s'" % (key, name)})
+                file, line = split_origin(src)
+                add_error(errors, file, line, "unknown keyword '%s' in ca '%s'" % (key, name), 'warning')
         cacert = settings.get('cacert')
         path_value = None
         if cacert:

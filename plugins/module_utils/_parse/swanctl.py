@@ -31,7 +31,9 @@ from ansible_collections.ipsec.doctor.plugins.module_utils._model import (
     set_auth_value,
     set_value,
     split_list,
+    split_origin,
 )
+from ansible_collections.ipsec.doctor.plugins.module_utils._parse.errors import add_error
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.proposals import expand_strongswan, ke_methods
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.psk import digest_written_psk
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.settings import (
@@ -86,11 +88,6 @@ def _set_keys(section):
             yield key, entry
 
 
-def _split_src(src):
-    file, _sep, line = (src or ':0').rpartition(':')
-    return file, int(line) if line.isdigit() else 0
-
-
 class _SwanctlMapper:
     """Maps the settings tree of swanctl.conf into the model, collecting errors."""
 
@@ -107,8 +104,8 @@ class _SwanctlMapper:
 
     def error(self, src, message, severity='error'):
         """Record an error at the place given by a 'file:line' string."""
-        file, line = _split_src(src)
-        self.errors.append({'file': file, 'line': line, 'message': message, 'severity': severity})
+        file, line = split_origin(src)
+        add_error(self.errors, file, line, message, severity)
 
     def credential_path(self, subdir, name):
         """Resolve a credential file name the way swanctl does: relative to <swanctl dir>/<subdir>."""
@@ -120,7 +117,7 @@ class _SwanctlMapper:
 
     def connection(self, name, node):
         """Return the model of connections.<name>."""
-        file, line = _split_src(node[SRC])
+        file, line = split_origin(node[SRC])
         conn = new_connection(name, 'strongswan', 'swanctl', file, line)
         conn.update({
             'ike_version': 0,
@@ -160,7 +157,7 @@ class _SwanctlMapper:
 
     def _connection_key(self, conn, key, entry):
         value, src = entry['value'], entry['src']
-        file, line = _split_src(src)
+        file, line = split_origin(src)
         if key not in CONNECTION_OPTIONS:
             self.error(src, "unknown option '%s' in connection '%s' (swanctl discards the connection)"
                        % (key, conn['name']))
@@ -236,7 +233,7 @@ class _SwanctlMapper:
 
     def _auth_key(self, conn, side, index, sub_name, key, entry):
         value, src = entry['value'], entry['src']
-        file, line = _split_src(src)
+        file, line = split_origin(src)
         if key not in AUTH_OPTIONS:
             self.error(src, "unknown option '%s' in %s of connection '%s' (swanctl discards the connection)"
                        % (key, sub_name, conn['name']))
@@ -260,7 +257,7 @@ class _SwanctlMapper:
 
     def child(self, name, node, conn):
         """Return the model of connections.<conn>.children.<name>."""
-        file, line = _split_src(node[SRC])
+        file, line = split_origin(node[SRC])
         child = new_child(name, file, line)
         child.update({
             'mode': 'tunnel',
@@ -277,8 +274,8 @@ class _SwanctlMapper:
         if ah is not None and child['esp_proposals']['written'] is None:
             # AH only: the child's proposals are the AH ones (no ESP default is added).
             proposals, problems = expand_strongswan(ah[0], 'ah', self.version, self.plugins)
-            set_value(child, 'esp_proposals', proposals, *_split_src(ah[1]))
-            set_value(child, 'protocol', 'ah', *_split_src(ah[1]))
+            set_value(child, 'esp_proposals', proposals, *split_origin(ah[1]))
+            set_value(child, 'protocol', 'ah', *split_origin(ah[1]))
             for problem in problems:
                 self.error(ah[1], problem)
         elif ah is not None:
@@ -299,7 +296,7 @@ class _SwanctlMapper:
 
     def _child_key(self, child, key, entry, conn):
         value, src = entry['value'], entry['src']
-        file, line = _split_src(src)
+        file, line = split_origin(src)
         if key not in CHILD_OPTIONS:
             self.error(src, "unknown option '%s' in child '%s' of connection '%s' (swanctl discards the "
                        "connection)" % (key, child['name'], conn['name']))
@@ -357,7 +354,7 @@ class _SwanctlMapper:
             digest, problem = digest_written_psk(secret_entry['value'], self.psk_key)
             if problem:
                 self.error(secret_entry['src'], "unusable secret in '%s': %s" % (name, problem))
-        file, line = _split_src(node[SRC])
+        file, line = split_origin(node[SRC])
         secrets.append({'type': kind, 'name': name, 'ids': ids, 'digest': digest, 'src': node[SRC],
                         'file': file, 'line': line})
 

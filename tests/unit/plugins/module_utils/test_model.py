@@ -57,6 +57,18 @@ def test_set_value_records_origin():
     assert conn['src']['remote_addrs'] == '/etc/swanctl/swanctl.conf:12'
 
 
+@pytest.mark.parametrize('src, parts', [
+    ('/etc/swanctl/swanctl.conf:12', ('/etc/swanctl/swanctl.conf', 12)),
+    ('C:/odd:name.conf:3', ('C:/odd:name.conf', 3)),
+    ('/etc/ipsec.conf:None', ('/etc/ipsec.conf', 0)),
+    (None, ('', 0)),
+])
+def test_split_origin_inverts_origin(src, parts):
+    assert _model.split_origin(src) == parts
+    if parts[1]:
+        assert _model.origin(*parts) == src
+
+
 def test_set_auth_value_records_origin_on_connection():
     conn = _model.new_connection('a', 'strongswan', 'swanctl', 'f', 1)
     conn['local_auth'].append(_model.new_auth_round())
