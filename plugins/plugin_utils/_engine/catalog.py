@@ -85,7 +85,8 @@ _ENTRIES = (
            'Report the evidence to the ipsec.doctor maintainers; check {check} by hand meanwhile.'),
     _entry('DAEMON_NOT_RUNNING', 'service', 'critical', 'service', 10,
            '{host}: no IKE daemon is running ({daemons})',
-           'No IKE daemon process runs on a host that has IPsec connections configured. Nothing answers '
+           'No IKE daemon process runs on a host that has IPsec connections (or a broken configuration). '
+           'Nothing answers '
            'IKE there; the peer sees retransmits and "peer not responding".',
            'Installed daemons, systemd unit state, result, restarts and OOM kills.',
            'Start the IKE daemon on {host} ({unit}) and look at its journal for why it stopped.',

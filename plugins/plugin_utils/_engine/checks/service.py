@@ -36,13 +36,15 @@ def facts_state(ctx, host):
         yield Finding('FACTS_INCOMPLETE', [host.name], params={'count': len(gaps)}, evidence=evidence)
 
 
-def _is_ipsec_host(host):
-    return bool(host.connections) or any(daemon.get('installed', True) for daemon in host.daemons)
+def _expects_a_daemon(host):
+    # Connections (or a configuration that failed to parse into them) say a tunnel is wanted here;
+    # an installed but unconfigured daemon that does not run is no fault.
+    return bool(host.connections) or bool(host.config_errors)
 
 
 def daemon_running(ctx, host):
-    """An IKE daemon runs on every host that has IPsec connections or an installed daemon."""
-    if not host.has('service') or not _is_ipsec_host(host):
+    """An IKE daemon runs on every host that has IPsec connections configured."""
+    if not host.has('service') or not _expects_a_daemon(host):
         return
     if host.daemon_running:
         return

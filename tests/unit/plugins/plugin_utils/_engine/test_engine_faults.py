@@ -312,6 +312,15 @@ def test_nat_t_blocked_when_encapsulation_is_forced():
     assert 'FIREWALL_BLOCKS_IKE' not in codes(report)
 
 
+def test_installed_but_unconfigured_daemon_may_be_stopped():
+    facts = {'gw-a': fb.host_facts('gw-a')}
+    facts['gw-a']['config']['connections'] = []
+    facts['gw-a']['service']['daemons'][0].update({'running': False, 'pids': []})
+    facts['gw-a']['sas'] = {'source': 'none', 'ike_sas': []}
+    facts['gw-a']['ports'] = []
+    assert run(facts)['findings'] == []
+
+
 def test_daemon_answering_sa_queries_runs_even_if_no_process_was_seen():
     facts = fb.strongswan_pair()
     facts['gw-a']['service']['daemons'][0].update({'running': False, 'pids': []})
