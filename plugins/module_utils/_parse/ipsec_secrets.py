@@ -20,14 +20,14 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import os
-import re
 
 from ansible_collections.ipsec.doctor.plugins.module_utils._model import normalize_identity
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.errors import add_error
+from ansible_collections.ipsec.doctor.plugins.module_utils._parse.includes import follow_include
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.psk import digest_written_psk
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.source import (
     FileSystemReader,
-    MAX_INCLUDE_DEPTH,
+    read_source,
     resolve_include,
 )
 
@@ -44,8 +44,6 @@ LIBRESWAN_TYPES = ('PSK', 'XAUTH', 'PPKS')
 
 # Where strongSwan's stroke looks for key files given by a relative path.
 STRONGSWAN_PRIVATE_DIR = '/etc/ipsec.d/private'
-
-_GLOB_CHARS = re.compile(r'[*?\[]')
 
 
 class SecretsSyntaxError(ValueError):
@@ -139,16 +137,9 @@ class _SecretsParser:
 
     def parse_file(self, path, stack):
         """Read one file and parse its records; an unreadable file is a stated gap."""
-        try:
-            text = self.reader.read(path)
-        except (OSError, IOError) as exc:
-            self.error(path, None, 'cannot read file: %s' % (getattr(exc, 'strerror', None) or exc))
+        text = read_source(self.reader, path, self.result['files'], self.error)
+        if text is None:
             return
-        except (UnicodeError, ValueError) as exc:
-            self.error(path, None, 'cannot decode file: %s' % exc.__class__.__name__)
-            return
-        if path not in self.result['files']:
-            self.result['files'].append(path)
         for line_number, record in self._records(text):
             self._parse_record(path, line_number, record, stack + [path])
 
@@ -230,17 +221,13 @@ class _SecretsParser:
             self.error(file, line, 'include takes exactly one path')
             return
         pattern = resolve_include(_unquote(args[0]), file)
-        matches = self.reader.glob(pattern)
-        if not matches and not _GLOB_CHARS.search(pattern):
+        found = follow_include(
+            self.reader, pattern, stack,
+            read=lambda path: self.parse_file(path, stack),
+            refuse=lambda message: self.error(file, line, message),
+            cycle_message=lambda path: 'include cycle: %s is already being read (%s)' % (path, ' -> '.join(stack)))
+        if not found:
             self.error(file, line, 'included file not found: %s' % pattern)
-            return
-        for path in matches:
-            if path in stack:
-                self.error(file, line, 'include cycle: %s is already being read (%s)' % (path, ' -> '.join(stack)))
-            elif len(stack) > MAX_INCLUDE_DEPTH:
-                self.error(file, line, 'includes nested deeper than %d levels' % MAX_INCLUDE_DEPTH)
-            else:
-                self.parse_file(path, stack)
 
     def _secret(self, file, line, src, kind, ids, rest):
         """Digest a shared secret (PSK, EAP, XAUTH, NTLM, PPK); keep only the digest."""

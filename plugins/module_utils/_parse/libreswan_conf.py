@@ -44,9 +44,10 @@ from ansible_collections.ipsec.doctor.plugins.module_utils._model import (
 )
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.errors import add_error
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.proposals import expand_libreswan, ke_methods
+from ansible_collections.ipsec.doctor.plugins.module_utils._parse.includes import follow_include
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.source import (
     FileSystemReader,
-    MAX_INCLUDE_DEPTH,
+    read_source,
     resolve_include,
 )
 
@@ -96,7 +97,6 @@ OBSOLETE_KEYWORDS = frozenset([
 
 _KEY = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_-]*$')
 _IPV4 = re.compile(r'^\d{1,3}(?:\.\d{1,3}){3}$')
-_GLOB_CHARS = re.compile(r'[*?\[]')
 
 
 class _ConfSyntaxError(ValueError):
@@ -196,16 +196,9 @@ class _Reader:
 
     def read(self, path, stack):
         """Read one file into sections; includes are read in place."""
-        try:
-            text = self.reader.read(path)
-        except (OSError, IOError) as exc:
-            self.error(path, None, 'cannot read file: %s' % (getattr(exc, 'strerror', None) or exc))
+        text = read_source(self.reader, path, self.files, self.error)
+        if text is None:
             return
-        except (UnicodeError, ValueError) as exc:
-            self.error(path, None, 'cannot decode file: %s' % exc.__class__.__name__)
-            return
-        if path not in self.files:
-            self.files.append(path)
         section = None
         for number, raw in enumerate(text.replace('\0', ' ').splitlines(), 1):
             stripped = raw.strip()
@@ -266,17 +259,14 @@ class _Reader:
     def _include(self, path, number, pattern, stack):
         """Read the files an include names, guarding against cycles and deep nesting."""
         target = resolve_include(pattern, path)
-        matches = self.reader.glob(target)
-        if not matches and not _GLOB_CHARS.search(target):
+        chain = stack + [path]
+        found = follow_include(
+            self.reader, target, chain,
+            read=lambda match: self.read(match, chain),
+            refuse=lambda message: self.error(path, number, message),
+            cycle_message=lambda match: 'include cycle: %s is already being read' % match)
+        if not found:
             self.error(path, number, 'included file not found: %s' % target)
-            return
-        for match in matches:
-            if match in stack or match == path:
-                self.error(path, number, 'include cycle: %s is already being read' % match)
-            elif len(stack) >= MAX_INCLUDE_DEPTH:
-                self.error(path, number, 'includes nested deeper than %d levels' % MAX_INCLUDE_DEPTH)
-            else:
-                self.read(match, stack + [path])
 
 
 def _check_keywords(sections, errors, version):

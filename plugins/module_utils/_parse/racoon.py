@@ -39,10 +39,8 @@ from ansible_collections.ipsec.doctor.plugins.module_utils._model import (
 )
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.algorithms import strongswan_keyword
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.errors import add_error
-from ansible_collections.ipsec.doctor.plugins.module_utils._parse.source import (
-    FileSystemReader,
-    MAX_INCLUDE_DEPTH,
-)
+from ansible_collections.ipsec.doctor.plugins.module_utils._parse.includes import follow_include
+from ansible_collections.ipsec.doctor.plugins.module_utils._parse.source import FileSystemReader, read_source
 
 DEFAULT_PATH = '/etc/racoon/racoon.conf'
 DEFAULT_INCLUDE_DIR = '/etc/racoon'
@@ -68,7 +66,6 @@ AUTH_METHODS = {
 }
 _TIME_UNITS = {'sec': 1, 'secs': 1, 'second': 1, 'seconds': 1, 'min': 60, 'mins': 60, 'minute': 60,
                'minutes': 60, 'hour': 3600, 'hours': 3600}
-_GLOB_CHARS = re.compile(r'[*?\[]')
 _TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|[{};,]|[^\s{};,"#]+|"|#[^\n]*|\n')
 
 
@@ -181,16 +178,9 @@ class _RacoonParser:
 
     def read(self, path, stack):
         """Read one file: tokenize, parse blocks, collect the top-level statements."""
-        try:
-            text = self.reader.read(path)
-        except (OSError, IOError) as exc:
-            self.error(path, None, 'cannot read file: %s' % (getattr(exc, 'strerror', None) or exc))
+        text = read_source(self.reader, path, self.files, self.error)
+        if text is None:
             return
-        except (UnicodeError, ValueError) as exc:
-            self.error(path, None, 'cannot decode file: %s' % exc.__class__.__name__)
-            return
-        if path not in self.files:
-            self.files.append(path)
         try:
             statements, _index = _parse_block(_tokenize(text.replace('\0', ' ')), 0, 0)
         except RacoonSyntaxError as exc:
@@ -236,17 +226,14 @@ class _RacoonParser:
     def _include(self, path, line, pattern, stack):
         """Read the files an include names (relative to path include), guarding against cycles."""
         target = pattern if os.path.isabs(pattern) else os.path.join(self.include_dir, pattern)
-        matches = self.reader.glob(target)
-        if not matches and not _GLOB_CHARS.search(target):
+        chain = stack + [path]
+        found = follow_include(
+            self.reader, target, chain,
+            read=lambda match: self.read(match, chain),
+            refuse=lambda message: self.error(path, line, message),
+            cycle_message=lambda match: 'include cycle: %s is already being read' % match)
+        if not found:
             self.error(path, line, 'included file not found: %s' % target)
-            return
-        for match in matches:
-            if match in stack or match == path:
-                self.error(path, line, 'include cycle: %s is already being read' % match)
-            elif len(stack) >= MAX_INCLUDE_DEPTH:
-                self.error(path, line, 'includes nested deeper than %d levels' % MAX_INCLUDE_DEPTH)
-            else:
-                self.read(match, stack + [path])
 
     # --- mapping -----------------------------------------------------------------------------------
 

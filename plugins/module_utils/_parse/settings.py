@@ -34,10 +34,8 @@ import re
 
 from ansible_collections.ipsec.doctor.plugins.module_utils._model import split_origin
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.errors import MAX_ERRORS, add_error
-from ansible_collections.ipsec.doctor.plugins.module_utils._parse.source import (
-    MAX_INCLUDE_DEPTH,
-    resolve_include,
-)
+from ansible_collections.ipsec.doctor.plugins.module_utils._parse.includes import follow_include
+from ansible_collections.ipsec.doctor.plugins.module_utils._parse.source import cannot_read, resolve_include
 
 SRC = '__src__'
 REFS = '__refs__'
@@ -58,7 +56,6 @@ _TOKEN = re.compile(r'''
 _VALUE_PART = re.compile(r'[^#}"\r\n\t ]+')
 _INCLUDE_PART = re.compile(r'[^"\\#}\r\n\t ]+')
 _STRING_PART = re.compile(r'[^\\\r"]+')
-_GLOB_CHARS = re.compile(r'[*?\[]')
 _ANY_CHAR = re.compile(r'.', re.DOTALL)
 _ESCAPES = {'n': '\n', 'r': '\r', 't': '\t'}
 
@@ -233,22 +230,12 @@ class SettingsParser:
             self.first_syntax_error = (file, line)
         self.error(file, line, message)
 
-    def parse_file(self, path, section, stack, include_site=None):
+    def parse_file(self, path, section, stack):
         """Parse file `path` into `section`; stack is the chain of including files."""
-        if path in stack:
-            file, line = include_site or (path, 0)
-            chain = ' -> '.join(list(stack) + [path])
-            self.syntax_error(file, line, 'include cycle: %s' % chain)
-            return
-        if len(stack) > MAX_INCLUDE_DEPTH:
-            file, line = include_site or (path, 0)
-            self.syntax_error(file, line, 'includes nested deeper than %d levels' % MAX_INCLUDE_DEPTH)
-            return
         try:
             text = self.reader.read(path)
         except (OSError, IOError) as exc:
-            reason = getattr(exc, 'strerror', None) or str(exc)
-            self.error(path, 0, 'cannot read file: %s' % reason, severity='warning')
+            self.error(path, 0, cannot_read(exc), severity='warning')
             return
         except UnicodeError as exc:
             self.syntax_error(path, 0, 'cannot decode file: %s' % exc)
@@ -263,11 +250,14 @@ class SettingsParser:
             self.syntax_error(file, line, 'include without a file name')
             return
         full = os.path.normpath(resolve_include(pattern, file))
-        paths = self.reader.glob(full)
-        if not paths and not _GLOB_CHARS.search(pattern):
+        found = follow_include(
+            self.reader, full, stack,
+            read=lambda path: self.parse_file(path, section, stack),
+            refuse=lambda message: self.syntax_error(file, line, message),
+            cycle_message=lambda path: 'include cycle: %s' % ' -> '.join(list(stack) + [path]),
+            written=pattern)
+        if not found:
             self.error(file, line, 'included file not found: %s' % full, severity='warning')
-        for path in paths:
-            self.parse_file(path, section, stack, include_site=(file, line))
 
     def _parse_body(self, lexer, file, section, stack, opened, depth):
         """Parse settings until the closing brace of `opened` (name, line) or the end of file."""

@@ -70,3 +70,27 @@ def resolve_include(pattern, including_file):
     if os.path.isabs(pattern):
         return pattern
     return os.path.join(os.path.dirname(including_file), pattern)
+
+
+def cannot_read(exc):
+    """Return the error message for a file a reader could not read: the system's reason, never file content."""
+    return 'cannot read file: %s' % (getattr(exc, 'strerror', None) or exc)
+
+
+def read_source(reader, path, files, error):
+    """Return the text of path and add path to the list files (once).
+
+    A file that cannot be read or decoded is a stated gap: error(path, None, reason) is
+    called and None returned.
+    """
+    try:
+        text = reader.read(path)
+    except (OSError, IOError) as exc:
+        error(path, None, cannot_read(exc))
+        return None
+    except (UnicodeError, ValueError) as exc:
+        error(path, None, 'cannot decode file: %s' % exc.__class__.__name__)
+        return None
+    if path not in files:
+        files.append(path)
+    return text

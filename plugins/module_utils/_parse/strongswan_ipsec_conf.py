@@ -41,10 +41,11 @@ from ansible_collections.ipsec.doctor.plugins.module_utils._model import (
     split_origin,
 )
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.errors import MAX_ERRORS, add_error
+from ansible_collections.ipsec.doctor.plugins.module_utils._parse.includes import follow_include
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.proposals import expand_strongswan, ke_methods
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.source import (
-    MAX_INCLUDE_DEPTH,
     FileSystemReader,
+    cannot_read,
     resolve_include,
 )
 
@@ -56,7 +57,6 @@ MARGINTIME_DEFAULT = 9 * 60
 DPDDELAY_DEFAULT = 30
 DPDTIMEOUT_DEFAULT = 150
 
-_GLOB_CHARS = re.compile(r'[*?\[]')
 MAX_ALSO_CHAIN = 100
 _SETTING = re.compile(r'^[ \t]+((?:@#)?[^"#= \t]+)[ \t]*=(.*)$')
 _VALUE_WORD = re.compile(r'(?:@#)?[^"#= \t]+')
@@ -123,20 +123,12 @@ class IpsecConfReader:
         """Record an error at file:line; past MAX_ERRORS only one final note is kept."""
         add_error(self.errors, file, line, message, severity, limit=MAX_ERRORS)
 
-    def read(self, path, stack=(), site=None):
-        """Read `path` (and its includes, in place) into sections."""
-        if path in stack:
-            file, line = site or (path, 0)
-            self.error(file, line, 'include cycle: %s' % ' -> '.join(list(stack) + [path]))
-            return
-        if len(stack) > MAX_INCLUDE_DEPTH:
-            file, line = site or (path, 0)
-            self.error(file, line, 'includes nested deeper than %d levels' % MAX_INCLUDE_DEPTH)
-            return
+    def read(self, path, stack=()):
+        """Read `path` (and its includes, in place) into sections; stack: the files including it."""
         try:
             text = self.reader.read(path)
         except (OSError, IOError) as exc:
-            self.error(path, 0, 'cannot read file: %s' % (getattr(exc, 'strerror', None) or exc), 'warning')
+            self.error(path, 0, cannot_read(exc), 'warning')
             return
         if path not in self.files:
             self.files.append(path)
@@ -148,11 +140,14 @@ class IpsecConfReader:
         if len(pattern) >= 2 and pattern[0] == pattern[-1] == '"':
             pattern = pattern[1:-1]
         full = os.path.normpath(resolve_include(pattern, file))
-        paths = self.reader.glob(full)
-        if not paths and not _GLOB_CHARS.search(pattern):
+        found = follow_include(
+            self.reader, full, stack,
+            read=lambda path: self.read(path, stack),
+            refuse=lambda message: self.error(file, line, message),
+            cycle_message=lambda path: 'include cycle: %s' % ' -> '.join(list(stack) + [path]),
+            written=pattern)
+        if not found:
             self.error(file, line, 'included file not found: %s' % full, 'warning')
-        for path in paths:
-            self.read(path, stack, (file, line))
 
     def _line(self, raw, file, number, stack):
         stripped = raw.strip()

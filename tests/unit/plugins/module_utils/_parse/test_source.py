@@ -42,3 +42,32 @@ def test_file_system_reader_globs_sorted(tmp_path):
 ])
 def test_includes_resolve_relative_to_the_including_file(pattern, including, expected):
     assert source.resolve_include(pattern, including) == expected
+
+
+class _UndecodableReader:
+    def read(self, path):
+        raise UnicodeDecodeError('utf-8', b'\xff', 0, 1, 'invalid start byte')
+
+
+def test_read_source_lists_a_file_once_and_states_gaps():
+    errors = []
+    files = []
+
+    def error(file, line, message):
+        errors.append((file, line, message))
+
+    reader = source.MemoryReader({'/etc/a.conf': 'text'})
+    assert source.read_source(reader, '/etc/a.conf', files, error) == 'text'
+    assert source.read_source(reader, '/etc/a.conf', files, error) == 'text'
+    assert files == ['/etc/a.conf']
+    assert source.read_source(reader, '/etc/missing.conf', files, error) is None
+    assert source.read_source(_UndecodableReader(), '/etc/b.conf', files, error) is None
+    assert files == ['/etc/a.conf']
+    assert errors == [('/etc/missing.conf', None, 'cannot read file: No such file or directory'),
+                      ('/etc/b.conf', None, 'cannot decode file: UnicodeDecodeError')]
+
+
+def test_cannot_read_gives_the_system_reason():
+    assert source.cannot_read(OSError(13, 'Permission denied', '/etc/ipsec.secrets')) == \
+        'cannot read file: Permission denied'
+    assert source.cannot_read(OSError('file larger than 10 bytes')) == 'cannot read file: file larger than 10 bytes'
