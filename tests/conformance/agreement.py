@@ -10,6 +10,8 @@ __metaclass__ = type
 
 import os
 
+from canonical import canonical_list
+
 FIELDS = ('names', 'addresses', 'ids', 'ts')
 
 # Why a file does not count as daemon-accepted.
@@ -35,6 +37,8 @@ class Tally:
         self.placeholders = 0       # accepted files that needed placeholder credentials
         self.not_comparable = 0     # checks skipped: the daemon's value is not the file's (placeholder ID, ...)
         self.refused_flagged = 0    # refused files on which the parser reports an error too
+        self.spelling_only = 0      # TS checks equal only once both sides are spelled canonically
+        self.from_credential = []   # IDs the daemon took from a certificate or public key the parser leaves open
         self.unflagged = []         # refused files the parser finds nothing wrong with
 
     def reject(self, reason):
@@ -49,6 +53,14 @@ class Tally:
         else:
             self.disagreements.append({'file': path, 'field': field, 'where': where,
                                        'parser': parser_value, 'daemon': daemon_value})
+
+    def compare_ts(self, path, where, parser_value, daemon_value):
+        """Compare two selector lists; a difference of spelling alone (fec1::0/16, fec1::/16) agrees."""
+        if parser_value != daemon_value and canonical_list(parser_value) == canonical_list(daemon_value):
+            self.spelling_only += 1
+            self.compare(path, 'ts', where, parser_value, parser_value)
+        else:
+            self.compare(path, 'ts', where, parser_value, daemon_value)
 
     def agreement(self, field):
         """Per cent of the checks of field that agree (None without checks)."""
@@ -85,6 +97,12 @@ class Tally:
             share = self.agreement(field)
             lines.append('%-10s %5d of %5d agree (%s)' % (
                 field + ':', self.agreed[field], self.checks[field], '-' if share is None else '%.1f%%' % share))
+        if self.spelling_only:
+            lines.append('TS checks equal only in canonical spelling (the model keeps selectors as written): %d'
+                         % self.spelling_only)
+        if self.from_credential:
+            lines.append('ID checks not comparable (the parser leaves the ID open, charon takes it from a '
+                         'certificate or public key): %d' % len(self.from_credential))
         if self.not_comparable:
             lines.append('checks not comparable (an ID from a placeholder certificate, an address the '
                          'oracle does not print): %d' % self.not_comparable)

@@ -238,7 +238,7 @@ def compare_file(tally, path, roots, algorithms):
                           _id(ends[side].get('id'), host, None if role == 'local' else '%any'))
             selectors = [ts for each in parser[name] for child in each['children']
                          for ts in child['%s_ts' % role]]
-            tally.compare(path, 'ts', '%s %s' % (name, role), _plain_ts(selectors), _subnets(ends[side]))
+            tally.compare_ts(path, '%s %s' % (name, role), _plain_ts(selectors), _subnets(ends[side]))
 
 
 def _refused(tally, path, errors, refusals):

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # -*- coding: utf-8 -*-
 # Copyright (c) ipsec.doctor contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
@@ -73,6 +72,8 @@ def merge(tallies):
         total.placeholders += tally.placeholders
         total.not_comparable += tally.not_comparable
         total.refused_flagged += tally.refused_flagged
+        total.spelling_only += tally.spelling_only
+        total.from_credential.extend(tally.from_credential)
         total.unflagged.extend(tally.unflagged)
         for reason, count in tally.not_accepted.items():
             total.not_accepted[reason] = total.not_accepted.get(reason, 0) + count

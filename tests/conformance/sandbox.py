@@ -329,14 +329,21 @@ def _place_missing_credentials(folder):
     return placed
 
 
+def _connections_part(status):
+    """The ``Connections:`` section of statusall (the rest holds uptime and counters that always change)."""
+    match = re.search(r'^Connections:\n(.*?)(?=^\S)', status, re.M | re.S)
+    return match.group(1) if match else ''
+
+
 def _settle(poll):
-    """Poll until two answers in a row are equal (starter adds conns after charon is up)."""
+    """Poll until the connections part is the same twice in a row (starter adds conns after charon is up)."""
     previous = None
     deadline = time.monotonic() + SETTLE_TIMEOUT
     time.sleep(POLL_INTERVAL * 2)
     while time.monotonic() < deadline:
         current = poll()
-        if current == previous and 'Connections:' in current:
+        if previous is not None and _connections_part(current) == _connections_part(previous) \
+                and _connections_part(current):
             return current
         previous = current
         time.sleep(POLL_INTERVAL * 2)

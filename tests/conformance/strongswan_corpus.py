@@ -51,6 +51,23 @@ def _daemon_rounds(conn, side, absent):
     return ids
 
 
+def _ids_from_credentials(seen, side, parser_ids, daemon_ids):
+    """The rounds differ only where the parser leaves the ID open and charon has a certificate or public key.
+
+    Without an id, charon uses the subject of the round's certificate or the key ID of its
+    public key; the model leaves such an ID open (certificates are read on the controller).
+    """
+    if len(parser_ids) != len(daemon_ids):
+        return False
+    for index, (parsed, reported) in enumerate(zip(parser_ids, daemon_ids)):
+        if parsed == reported:
+            continue
+        round_view = seen.get('%s-%d' % (side, index + 1), {})
+        if parsed not in (None, '%any') or not round_view.get('certs'):
+            return False
+    return True
+
+
 def compare_swanctl(tally, path, sandbox):
     """Load one swanctl.conf into charon and compare the connections."""
     tally.files += 1
@@ -78,20 +95,24 @@ def compare_swanctl(tally, path, sandbox):
                       seen.get('remote_addrs', ['%any']))
         for side, absent in (('local', None), ('remote', '%any')):
             daemon_ids = _daemon_rounds(seen, side, absent)
+            parser_ids = _auth_ids(conn['%s_auth' % side])
             if PLACEHOLDER_DN in daemon_ids:
                 tally.not_comparable += 1  # charon took the ID from a placeholder certificate
                 continue
-            tally.compare(path, 'ids', '%s %s' % (name, side), _auth_ids(conn['%s_auth' % side]), daemon_ids)
+            if parser_ids != daemon_ids and _ids_from_credentials(seen, side, parser_ids, daemon_ids):
+                tally.from_credential.append('%s %s %s' % (tally.shown(path), name, side))
+                continue
+            tally.compare(path, 'ids', '%s %s' % (name, side), parser_ids, daemon_ids)
         children = dict((child['name'], child) for child in conn['children'])
         seen_children = seen.get('children', {})
         for child in sorted(set(children) | set(seen_children)):
             where = '%s/%s' % (name, child)
             tally.compare(path, 'names', where, child in children, child in seen_children)
             if child in children and child in seen_children:
-                tally.compare(path, 'ts', where + ' local_ts', children[child]['local_ts'],
-                              seen_children[child].get('local-ts', ['dynamic']))
-                tally.compare(path, 'ts', where + ' remote_ts', children[child]['remote_ts'],
-                              seen_children[child].get('remote-ts', ['dynamic']))
+                tally.compare_ts(path, where + ' local_ts', children[child]['local_ts'],
+                                 seen_children[child].get('local-ts', ['dynamic']))
+                tally.compare_ts(path, where + ' remote_ts', children[child]['remote_ts'],
+                                 seen_children[child].get('remote-ts', ['dynamic']))
 
 
 def compare_ipsec_conf(tally, path, sandbox):
@@ -124,8 +145,8 @@ def compare_ipsec_conf(tally, path, sandbox):
         child = conn['children'][0] if conn['children'] else None
         tally.compare(path, 'names', name + ' child', child is not None, seen['local_ts'] is not None)
         if child is not None and seen['local_ts'] is not None:
-            tally.compare(path, 'ts', name + ' local_ts', child['local_ts'], seen['local_ts'])
-            tally.compare(path, 'ts', name + ' remote_ts', child['remote_ts'], seen['remote_ts'])
+            tally.compare_ts(path, name + ' local_ts', child['local_ts'], seen['local_ts'])
+            tally.compare_ts(path, name + ' remote_ts', child['remote_ts'], seen['remote_ts'])
 
 
 def _swanctl_loaded_every_connection(output):
