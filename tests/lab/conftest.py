@@ -1,10 +1,14 @@
-"""Lab tests: make ipsec_lab importable and load its pytest fixtures."""
+"""Lab tests: make ipsec_lab importable and load its pytest plugin (unless ``-p ipsec_lab.pytest_plugin`` did)."""
 
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-# pylint: disable-next=wrong-import-position,unused-import
-from ipsec_lab.pytest_plugin import (  # noqa: E402,F401
-    ansible_bin, cert_tunnel, lab, psk_tunnel, pytest_configure, pytest_terminal_summary, scenario)
+PLUGIN = "ipsec_lab.pytest_plugin"
+
+
+def pytest_configure(config):
+    """Register the lab plugin once."""
+    if not config.pluginmanager.has_plugin(PLUGIN):
+        config.pluginmanager.import_plugin(PLUGIN)

@@ -62,6 +62,16 @@ def test_several_faults_and_restore(scenario):
     assert tunnel.ping(), tunnel.describe()
 
 
+@pytest.mark.parametrize("fault_id", FAST)
+def test_legacy_fault_signature(scenario, fault_id):
+    """The same faults on a legacy ipsec.conf pair (lg1 -> lg2): same charon, own config handling."""
+    fault = FAULTS[fault_id]
+    tunnel = scenario("lg1", "lg2", auth=fault.auth or "psk")
+    tunnel.inject(fault_id)
+    result = tunnel.check()
+    assert result.ok, result.report()
+
+
 LIBRESWAN = [fault.id for fault in CATALOGUE if fault.libreswan is not None]
 
 

@@ -123,13 +123,15 @@ def cmd_faults(_args):
         change = fault.change.replace("<", "&lt;").replace(">", "&gt;")
         row = (fault.id, fault.side, fault.category, change, sigs, observed, fault.finding)
         print("| `%s` | %s | %s | %s | %s | %s | `%s` |" % row)
-    print()
-    print("| fault (Libreswan on both ends) | expected signatures (side, where, regex) |")
-    print("|---|---|")
-    for fault in CATALOGUE:
-        if fault.libreswan is not None:
-            sigs = "<br>".join("`%s`" % str(sig).replace("|", "\\|") for sig in fault.libreswan)
-            print("| `%s` | %s |" % (fault.id, sigs))
+    for title, attr in (("legacy ipsec.conf flavour, where it differs", "legacy"),
+                        ("Libreswan on both ends", "libreswan")):
+        print()
+        print("| fault (%s) | expected signatures (side, where, regex) |" % title)
+        print("|---|---|")
+        for fault in CATALOGUE:
+            if getattr(fault, attr) is not None:
+                sigs = "<br>".join("`%s`" % str(sig).replace("|", "\\|") for sig in getattr(fault, attr))
+                print("| `%s` | %s |" % (fault.id, sigs))
     return 0
 
 

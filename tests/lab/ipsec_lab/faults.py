@@ -8,6 +8,7 @@ configuration load command (``source="load"``) or in the output of a command run
 """
 
 import dataclasses
+import ipaddress
 import re
 
 from .proc import wait_until
@@ -69,6 +70,7 @@ class Fault:  # pylint: disable=too-many-instance-attributes
     mutate: object = None
     sides: dict = dataclasses.field(default_factory=dict)
     libreswan: tuple = None
+    legacy: tuple = None
 
     def apply(self, scenario):
         """Change the scenario's ends and host states (before they are written out)."""
@@ -80,15 +82,19 @@ class Fault:  # pylint: disable=too-many-instance-attributes
             return self
         if side not in self.sides:
             raise ValueError("fault %s exists only on side %s" % (self.id, self.side))
-        return dataclasses.replace(self, side=side, signatures=self.sides[side], libreswan=None)
+        return dataclasses.replace(self, side=side, signatures=self.sides[side], libreswan=None, legacy=None)
 
     def signatures_for(self, flavours):
         """Signatures for a pair of flavours (a, b), or None if none were verified for it.
 
-        ``signatures`` hold for strongSwan on both ends; ``libreswan`` for Libreswan on both ends.
+        ``signatures`` hold for strongSwan on both ends (charon logs the same with either configuration
+        flavour; ``legacy`` replaces them where the legacy flavour differs); ``libreswan`` for Libreswan
+        on both ends.
         """
         if "libreswan" in flavours:
             return self.libreswan if tuple(flavours) == ("libreswan", "libreswan") else None
+        if "legacy" in flavours and self.legacy is not None:
+            return self.legacy
         return self.signatures
 
 
@@ -141,10 +147,11 @@ def ts_mismatch(scenario, side):
 
 
 def subnet_overlap(scenario, side):
-    """Mutation: the peer protects a /27 that overlaps this side's own LAN (both ends agree)."""
-    scenario.ends[side] = scenario.ends[side].copy(remote_ts=OVERLAP_NET)
+    """Mutation: the peer protects the /27 around this side's own /28 LAN (both ends agree)."""
+    overlap = str(ipaddress.ip_network(scenario.host(side).lan[0]).supernet(new_prefix=27))
+    scenario.ends[side] = scenario.ends[side].copy(remote_ts=overlap)
     other = _other(side)
-    scenario.ends[other] = scenario.ends[other].copy(local_ts=OVERLAP_NET)
+    scenario.ends[other] = scenario.ends[other].copy(local_ts=overlap)
 
 
 def pfs_mismatch(scenario, side):
@@ -170,7 +177,7 @@ NO_PEER_CONFIG_B = Signature("b", r"no matching peer config found")
 CONN_ID_WRONG_B = Signature("b", r"id: wrong-", source="command", command="swanctl --list-conns 2>/dev/null")
 LS_AUTH_REJECTED_A = Signature("a", r"IKE SA authentication request rejected by peer: AUTHENTICATION_FAILED")
 LS_NO_PROP_INIT_A = Signature("a", r"dropping unexpected IKE_SA_INIT message containing NO_PROPOSAL_CHOSEN notification")
-KEY_PATH = "/etc/swanctl/private/{host}.pem"
+KEY_PATHS = "/etc/swanctl/private/{host}.pem /etc/ipsec.d/private/{host}.pem"
 
 CATALOGUE = (
     Fault("wrong_psk", "auth", "b", "b has another pre-shared key", "PSK_MISMATCH",
@@ -220,7 +227,9 @@ CATALOGUE = (
     Fault("cert_san_mismatch", "auth", "a", "a's certificate names wrong-<host>.lab, not a's ID", "CERT_ID_MISMATCH",
           (AUTH_FAILED_A, Signature("b", r"received end entity cert \".*CN=wrong-"),
            NO_TRUSTED_KEY_B),
-          auth="cert", mutate=set_end(cert="san_mismatch")),
+          auth="cert", mutate=set_end(cert="san_mismatch"),
+          legacy=(AUTH_FAILED_A, Signature("b", r"received end entity cert \".*CN=wrong-"),
+                  Signature("b", r"looking for peer configs matching \S+\.\.\.\S+\[C=.*CN=wrong-"), NO_PEER_CONFIG_B)),
     Fault("local_id_mismatch", "config", "a", "a presents wrong-<id> instead of the ID b expects", "ID_MISMATCH",
           (AUTH_FAILED_A, Signature("a", r"authentication of 'wrong-\S+' \(myself\)"),
            Signature("b", r"looking for peer configs matching \S+\.\.\.\S+\[wrong-"), NO_PEER_CONFIG_B),
@@ -247,12 +256,13 @@ CATALOGUE = (
           auth=None, established=True, mutate=ts_mismatch,
           libreswan=(Signature("a", r"IKE_AUTH response rejected Child SA with TS_UNACCEPTABLE"),
                      Signature("b", r"No IKEv2 connection found with compatible Traffic Selectors"))),
-    Fault("subnet_overlap", "routing", "a", "b protects %s, which overlaps a's own LAN" % OVERLAP_NET,
-          "SUBNET_OVERLAP", (Signature("a", r"CHILD_SA .* established with .* TS \S+ === %s" % re.escape(OVERLAP_NET)),),
+    Fault("subnet_overlap", "routing", "a",
+          "b protects the /27 around a's own /28 LAN (%s for sw1 -> sw2)" % OVERLAP_NET,
+          "SUBNET_OVERLAP", (Signature("a", r"CHILD_SA \S+ established with SPIs .* TS \S+/28 === \S+/27"),),
           auth=None, established=True, ping=False, mutate=subnet_overlap),
     Fault("private_key_world_readable", "auth", "a", "a's private key file is mode 0644 (strongSwan accepts it)",
           "KEY_PERMISSIONS",
-          (Signature("a", r"^644 ", source="command", command="stat -c '%a %n' " + KEY_PATH),),
+          (Signature("a", r"^644 ", source="command", command="stat -c '%a %n' " + KEY_PATHS + " 2>/dev/null"),),
           auth="cert", established=True, ping=True, mutate=private_key_world_readable),
     Fault("private_key_missing", "auth", "a", "a's private key file is deleted", "PRIVATE_KEY_MISSING",
           (Signature("a", r"no private key found for"),),
@@ -277,7 +287,11 @@ CATALOGUE = (
            Signature("b", r"no IKE config found for \S+, sending NO_PROPOSAL_CHOSEN")),
           auth=None, mutate=set_state(config_syntax_error=True),
           libreswan=(Signature("b", r"cannot load config '/etc/ipsec.conf': /etc/ipsec.conf:\d+: syntax error", source="load"),
-                     Signature("a", r"STATE_V2_PARENT_I1: retransmission"))),
+                     Signature("a", r"STATE_V2_PARENT_I1: retransmission")),
+          legacy=(Signature("b", r"missing value for setting", source="load"),
+                  Signature("b", r"invalid config file '/etc/ipsec\.conf'", source="load"),
+                  Signature("b", r"unable to start strongSwan -- fatal errors in config", source="load"),
+                  Signature("a", r"retransmit 1 of request with message ID 0"))),
     Fault("no_userspace_esp", "kernel", "b", "b's charon runs without kernel-libipsec on a kernel without ESP",
           "KERNEL_ESP_UNSUPPORTED",
           (Signature("a", r"received NO_PROPOSAL_CHOSEN notify, no CHILD_SA built"),

@@ -55,6 +55,8 @@ class Lab:  # pylint: disable=too-many-instance-attributes
         """
         start = time.monotonic()
         self.lock.acquire()
+        self.timings["lock_wait"] = time.monotonic() - start
+        start = time.monotonic()
         self.clear_leftovers()
         self._install_handlers()
         os.makedirs(self.state_dir, mode=0o700, exist_ok=True)

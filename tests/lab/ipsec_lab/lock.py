@@ -7,6 +7,7 @@ import time
 from .proc import LabError
 
 DEFAULT_TIMEOUT = float(os.environ.get("IPSEC_LAB_LOCK_TIMEOUT", "900"))
+HELD = {}  # lock path -> LabLock holding it in this process (an flock would block against ourselves)
 
 
 class LabLock:
@@ -29,6 +30,8 @@ class LabLock:
         """Take the lock (no-op if already held), waiting up to ``timeout`` s."""
         if self.fd is not None:
             return
+        if self.path in HELD:
+            raise LabError("this process already runs a lab (%s); use that Lab object" % self.path)
         timeout = DEFAULT_TIMEOUT if timeout is None else timeout
         os.makedirs(os.path.dirname(self.path), mode=0o700, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
@@ -47,6 +50,7 @@ class LabLock:
         os.ftruncate(fd, 0)
         os.pwrite(fd, ("%d\n" % os.getpid()).encode("ascii"), 0)
         self.fd = fd
+        HELD[self.path] = self
 
     def release(self):
         """Drop the lock if held."""
@@ -54,3 +58,4 @@ class LabLock:
             fcntl.flock(self.fd, fcntl.LOCK_UN)
             os.close(self.fd)
             self.fd = None
+            HELD.pop(self.path, None)

@@ -1,5 +1,8 @@
 """pytest fixtures for the lab: ``-p ipsec_lab.pytest_plugin`` with tests/lab on sys.path.
 
+Importing the fixture functions into a test module or conftest also works; every ``lab`` fixture of
+the process returns the same Lab.
+
 Fixtures:
     lab            session-scoped, running Lab (skips the test if not root or packages are missing)
     scenario       factory: ``scenario("sw1", "sw2", auth="psk")``; tunnels are removed after the test
@@ -19,6 +22,9 @@ from .lab import Lab
 from .topology import HOSTS
 
 TIMINGS = []  # (label, seconds) of every lab setup/teardown in this session
+# The one Lab of this process. Test modules that import the fixture functions create more
+# fixture definitions of ``lab``; they all share this object instead of building a second lab.
+SHARED = {}
 
 REQUIRED_TOOLS = ("charon-systemd", "swanctl", "pki", "sshd", "ssh", "ssh-keygen", "nft", "unshare", "nsenter", "ip",
                   "ipsec")
@@ -59,16 +65,22 @@ def lab(request):
     reason = lab_skip_reason()
     if reason:
         pytest.skip(reason)
+    if "lab" in SHARED:
+        return SHARED["lab"]
     only = None
     if not libreswan_available():
         only = [item.name for item in HOSTS if item.flavour != "libreswan"]
     the_lab = Lab(only=only)
+    SHARED["lab"] = the_lab
 
     def finish():
+        SHARED.pop("lab", None)
         the_lab.down()
         TIMINGS.append(("teardown", the_lab.timings["teardown"]))
     request.addfinalizer(finish)
     the_lab.up()
+    if the_lab.timings["lock_wait"] >= 1:
+        TIMINGS.append(("waited for another lab", the_lab.timings["lock_wait"]))
     TIMINGS.append(("setup", the_lab.timings["setup"]))
     return the_lab
 

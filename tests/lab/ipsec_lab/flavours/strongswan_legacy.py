@@ -1,5 +1,6 @@
 """strongSwan with the legacy ipsec.conf / ipsec.secrets, run by ``ipsec start`` (starter + charon)."""
 
+from ..proc import LabError, wait_until
 from .strongswan_common import StrongswanStack
 
 IPSEC_D = "/etc/ipsec.d"
@@ -35,7 +36,8 @@ class StrongswanLegacy(StrongswanStack):
                 lines.append("    leftcert = %s.pem" % self.host.name)
             lines.append("")
         if self.state.config_syntax_error:
-            lines.append("conn broken\n  left = {\n")
+            # a forgotten "=": starter refuses the whole file ("missing value for setting")
+            lines.append("conn broken\n    leftsubnet 198.51.100.64/28\n")
         return "\n".join(lines)
 
     def ipsec_secrets(self):
@@ -66,12 +68,21 @@ class StrongswanLegacy(StrongswanStack):
         host.write("/etc/ipsec.secrets", self.ipsec_secrets(), 0o600)
 
     def start(self):
+        offset = self.log_size()
         self.host.remove("/run/starter.charon.pid")
         self.host.remove("/run/charon.pid")
+        self.host.remove("/run/charon.vici")
+        self.host.remove("/run/charon.ctl")
         self.last_load = self.host.run("ipsec start 2>&1", check=False)
+        if self.state.config_syntax_error and "fatal errors in config" in self.last_load.stdout:
+            return  # starter refused to start
         self.daemon_pid = self.host.wait_for_pid_file("/run/starter.charon.pid")
         self.host.wait_for_socket("/run/charon.vici")
         self.host.wait_for_pid_file("/run/charon.pid")
+        # starter hands the connections to charon after it started: wait until charon has them all
+        wanted = ["added configuration '%s'" % conn for conn in self.ends]
+        if not wait_until(lambda: all(item in self.log_since(offset) for item in wanted), 5.0, 0.02):
+            raise LabError("%s: starter did not load %s" % (self.host.name, ", ".join(self.ends)))
 
     def stop(self):
         if self.daemon_pid is not None or self.host.exists("/run/starter.charon.pid"):
@@ -89,4 +100,4 @@ class StrongswanLegacy(StrongswanStack):
         self.host.run("ipsec stroke up-nb %s >/dev/null 2>&1" % conn, check=False)
 
     def rekey(self, conn):
-        self.host.run("ipsec rekey %s" % conn, check=False)
+        self.host.run("swanctl --rekey --child %s" % conn, check=False)  # vici is loaded next to stroke
