@@ -20,7 +20,7 @@ import os
 import pwd
 import stat
 
-from ansible_collections.ipsec.doctor.plugins.module_utils._parse.source import MAX_FILE_BYTES
+from ansible_collections.ipsec.doctor.plugins.module_utils._parse.source import MAX_FILE_BYTES, read_bounded_text
 
 TAIL_BLOCK = 64 * 1024
 COUNT_LIMIT = 64 * 1024 * 1024
@@ -56,11 +56,7 @@ class HostFiles:
 
     def read(self, path):
         """Return the text of path (bounded); raise OSError when it cannot be read."""
-        with open(self.real(path), 'rb') as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
-        if len(data) > MAX_FILE_BYTES:
-            raise OSError('file larger than %d bytes' % MAX_FILE_BYTES)
-        return data.decode('utf-8', errors='replace')
+        return read_bounded_text(self.real(path))
 
     def glob(self, pattern):
         """Return the sorted host paths that match pattern."""

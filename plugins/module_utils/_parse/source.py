@@ -21,16 +21,24 @@ MAX_FILE_BYTES = 4 * 1024 * 1024
 MAX_INCLUDE_DEPTH = 10
 
 
+def read_bounded_text(path):
+    """Return the text of a file on this machine (undecodable bytes replaced).
+
+    Raises OSError when it cannot be read or is larger than MAX_FILE_BYTES.
+    """
+    with open(path, 'rb') as handle:
+        data = handle.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise OSError('file larger than %d bytes' % MAX_FILE_BYTES)
+    return data.decode('utf-8', errors='replace')
+
+
 class FileSystemReader:
     """Reads the real file system, with a size bound."""
 
     def read(self, path):
         """Return the text of path; raise OSError when it cannot be read."""
-        with open(path, 'rb') as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
-        if len(data) > MAX_FILE_BYTES:
-            raise OSError('file larger than %d bytes' % MAX_FILE_BYTES)
-        return data.decode('utf-8', errors='replace')
+        return read_bounded_text(path)
 
     def glob(self, pattern):
         """Return the sorted paths that match pattern."""
