@@ -72,16 +72,8 @@ def _file_certs(host, path, source, role, found):
 
 
 def _directory_certs(host, directory, source, role, found):
-    try:
-        names = host.files.listdir(directory)
-    except OSError as exc:
-        if host.files.exists(directory):
-            host.gap('certs', exc.strerror or str(exc), path=directory)
-        return
-    for name in names:
-        path = os.path.join(directory, name)
-        if host.files.isfile(path):
-            _file_certs(host, path, source, role, found)
+    for path in host.list_files('certs', directory):
+        _file_certs(host, path, source, role, found)
 
 
 def parse_nss_listing(text):

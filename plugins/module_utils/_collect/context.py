@@ -82,6 +82,19 @@ class HostContext:
         if entry not in self.errors:
             self.errors.append(entry)
 
+    def list_files(self, subset, directory):
+        """Return the host paths of the regular files in directory, in name order.
+
+        A directory that does not exist holds none; one that exists but cannot be listed is a gap.
+        """
+        try:
+            names = self.files.listdir(directory)
+        except OSError as exc:
+            if self.files.exists(directory):
+                self.gap(subset, exc.strerror or str(exc), path=directory)
+            return []
+        return [path for path in (os.path.join(directory, name) for name in names) if self.files.isfile(path)]
+
     def cached(self, name, compute):
         """Return compute(self), computed once per run; an exception is not cached."""
         if name not in self._cache:

@@ -103,14 +103,7 @@ def collect(host):
     referenced = _referenced_keys(host)
     paths = []
     for directory in key_directories(host):
-        try:
-            names = host.files.listdir(directory)
-        except OSError as exc:
-            if host.files.exists(directory):
-                host.gap('keys', exc.strerror or str(exc), path=directory)
-            continue
-        paths.extend(os.path.join(directory, name) for name in names
-                     if host.files.isfile(os.path.join(directory, name)))
+        paths.extend(host.list_files('keys', directory))
     for path in referenced:
         if path not in paths:
             paths.append(path)

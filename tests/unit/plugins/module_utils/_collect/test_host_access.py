@@ -15,6 +15,7 @@ from ansible_collections.ipsec.doctor.plugins.module_utils._collect.commands imp
     CommandRunner,
     ToolMissing,
 )
+from ansible_collections.ipsec.doctor.plugins.module_utils._collect.context import HostContext
 from ansible_collections.ipsec.doctor.plugins.module_utils._collect.files import HostFiles
 from ansible_collections.ipsec.doctor.plugins.module_utils._collect.processes import scan_processes
 from ansible_collections.ipsec.doctor.tests.unit.plugins.module_utils._collect.fake_host import write_tree
@@ -49,6 +50,24 @@ def test_host_files_map_paths_below_the_root(tmp_path):
     with pytest.raises(OSError):
         files.read('/etc/missing')
     assert files.meta('/etc/swanctl/conf.d/a.conf')['path'] == '/etc/swanctl/conf.d/a.conf'
+
+
+def test_list_files_gives_regular_files_and_states_unlistable_directories(tmp_path, monkeypatch):
+    write_tree(tmp_path, {'/etc/swanctl/x509/b.pem': 'b', '/etc/swanctl/x509/a.pem': 'a',
+                          '/etc/swanctl/x509/sub/c.pem': 'c', '/etc/swanctl/private/k.pem': 'k'})
+    host = HostContext(root=str(tmp_path))
+    assert host.list_files('certs', '/etc/swanctl/x509') == ['/etc/swanctl/x509/a.pem', '/etc/swanctl/x509/b.pem']
+    assert host.list_files('certs', '/etc/swanctl/x509ca') == []
+    assert host.errors == []
+    real_listdir = HostFiles.listdir
+
+    def listdir(self, path):
+        if path == '/etc/swanctl/private':
+            raise OSError(13, 'Permission denied', path)
+        return real_listdir(self, path)
+    monkeypatch.setattr(HostFiles, 'listdir', listdir)
+    assert host.list_files('keys', '/etc/swanctl/private') == []
+    assert host.errors == [{'subset': 'keys', 'message': 'Permission denied', 'path': '/etc/swanctl/private'}]
 
 
 @pytest.mark.parametrize('max_lines, expected_first, expected_count', [(5, 99996, 5), (0, 100001, 0),
