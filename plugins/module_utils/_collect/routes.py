@@ -113,68 +113,71 @@ def _key_algorithm(words):
     return algorithm
 
 
-def parse_xfrm_states(text):
-    """Parse `ip xfrm state list` into [{src, dst, proto, spi, reqid, mode, encap, algorithms}]."""
-    states = []
-    current = None
+def _xfrm_entries(text):
+    """Return [(words of the header, [words of each following line])] of `ip xfrm state|policy list` output.
+
+    An entry starts with a ``src ...`` line at column 0; lines before the first entry are skipped.
+    """
+    entries = []
     for line in text.splitlines():
         words = line.split()
         if not words:
             continue
         if not line[0].isspace() and words[0] == 'src':
-            current = {'src': _words_after(words, 'src'), 'dst': _words_after(words, 'dst'), 'proto': None,
-                       'spi': None, 'reqid': None, 'mode': None, 'encap': None, 'algorithms': {}}
-            states.append(current)
-            continue
-        if current is None:
-            continue
-        if words[0] in KEY_LINES:
-            current['algorithms'][words[0]] = _key_algorithm(words)
-        elif words[0] == 'proto':
-            current['proto'] = words[1] if len(words) > 1 else None
-            current['spi'] = _words_after(words, 'spi')
-            current['reqid'] = _words_after(words, 'reqid')
-            current['mode'] = _words_after(words, 'mode')
-        elif words[0] == 'encap':
-            current['encap'] = 'udp' if 'espinudp' in words else _words_after(words, 'type')
-            current['encap_sport'] = _words_after(words, 'sport')
-            current['encap_dport'] = _words_after(words, 'dport')
-        elif words[0] == 'sel':
-            current['sel_src'] = _words_after(words, 'src')
-            current['sel_dst'] = _words_after(words, 'dst')
+            entries.append((words, []))
+        elif entries:
+            entries[-1][1].append(words)
+    return entries
+
+
+def parse_xfrm_states(text):
+    """Parse `ip xfrm state list` into [{src, dst, proto, spi, reqid, mode, encap, algorithms}]."""
+    states = []
+    for header, lines in _xfrm_entries(text):
+        current = {'src': _words_after(header, 'src'), 'dst': _words_after(header, 'dst'), 'proto': None,
+                   'spi': None, 'reqid': None, 'mode': None, 'encap': None, 'algorithms': {}}
+        states.append(current)
+        for words in lines:
+            if words[0] in KEY_LINES:
+                current['algorithms'][words[0]] = _key_algorithm(words)
+            elif words[0] == 'proto':
+                current['proto'] = words[1] if len(words) > 1 else None
+                current['spi'] = _words_after(words, 'spi')
+                current['reqid'] = _words_after(words, 'reqid')
+                current['mode'] = _words_after(words, 'mode')
+            elif words[0] == 'encap':
+                current['encap'] = 'udp' if 'espinudp' in words else _words_after(words, 'type')
+                current['encap_sport'] = _words_after(words, 'sport')
+                current['encap_dport'] = _words_after(words, 'dport')
+            elif words[0] == 'sel':
+                current['sel_src'] = _words_after(words, 'src')
+                current['sel_dst'] = _words_after(words, 'dst')
     return states
 
 
 def parse_xfrm_policies(text):
     """Parse `ip xfrm policy list` into [{src, dst, dir, action, priority, tmpl_src, tmpl_dst, proto, mode, reqid}]."""
     policies = []
-    current = None
-    for line in text.splitlines():
-        words = line.split()
-        if not words:
-            continue
-        if not line[0].isspace() and words[0] == 'src':
-            current = {'src': _words_after(words, 'src'), 'dst': _words_after(words, 'dst'), 'dir': None,
-                       'action': 'allow', 'priority': None, 'tmpl_src': None, 'tmpl_dst': None, 'proto': None,
-                       'mode': None, 'reqid': None}
-            policies.append(current)
-            continue
-        if current is None:
-            continue
-        if words[0] in ('dir', 'socket'):
-            current['dir'] = words[1] if words[0] == 'dir' else 'socket-%s' % words[1]
-            current['priority'] = _words_after(words, 'priority')
-            if 'action' in words:
-                current['action'] = _words_after(words, 'action')
-        elif words[0] == 'action':
-            current['action'] = words[1] if len(words) > 1 else current['action']
-        elif words[0] == 'tmpl':
-            current['tmpl_src'] = _words_after(words, 'src')
-            current['tmpl_dst'] = _words_after(words, 'dst')
-        elif words[0] == 'proto':
-            current['proto'] = words[1] if len(words) > 1 else None
-            current['mode'] = _words_after(words, 'mode')
-            current['reqid'] = _words_after(words, 'reqid')
+    for header, lines in _xfrm_entries(text):
+        current = {'src': _words_after(header, 'src'), 'dst': _words_after(header, 'dst'), 'dir': None,
+                   'action': 'allow', 'priority': None, 'tmpl_src': None, 'tmpl_dst': None, 'proto': None,
+                   'mode': None, 'reqid': None}
+        policies.append(current)
+        for words in lines:
+            if words[0] in ('dir', 'socket'):
+                current['dir'] = words[1] if words[0] == 'dir' else 'socket-%s' % words[1]
+                current['priority'] = _words_after(words, 'priority')
+                if 'action' in words:
+                    current['action'] = _words_after(words, 'action')
+            elif words[0] == 'action':
+                current['action'] = words[1] if len(words) > 1 else current['action']
+            elif words[0] == 'tmpl':
+                current['tmpl_src'] = _words_after(words, 'src')
+                current['tmpl_dst'] = _words_after(words, 'dst')
+            elif words[0] == 'proto':
+                current['proto'] = words[1] if len(words) > 1 else None
+                current['mode'] = _words_after(words, 'mode')
+                current['reqid'] = _words_after(words, 'reqid')
     return policies
 
 

@@ -47,6 +47,16 @@ def test_xfrm_policies():
         ('::/0', '::/0', 'socket-in', None, None, None, None)]
 
 
+def test_xfrm_lines_before_the_first_entry_are_skipped_and_indented_src_lines_stay_in_their_entry():
+    text = '\tproto ah spi 0x1 reqid 9 mode transport\n\nsrc 10.0.0.1 dst 10.0.0.2\n\tsel src 10.1.0.0/16 dst 10.2.0.0/16\n'
+    assert routes.parse_xfrm_states(text) == [{
+        'src': '10.0.0.1', 'dst': '10.0.0.2', 'proto': None, 'spi': None, 'reqid': None, 'mode': None,
+        'encap': None, 'algorithms': {}, 'sel_src': '10.1.0.0/16', 'sel_dst': '10.2.0.0/16'}]
+    assert routes.parse_xfrm_policies(text) == [{
+        'src': '10.0.0.1', 'dst': '10.0.0.2', 'dir': None, 'action': 'allow', 'priority': None, 'tmpl_src': None,
+        'tmpl_dst': None, 'proto': None, 'mode': None, 'reqid': None}]
+
+
 def test_collect_maps_ip_json(tmp_path):
     answers = {
         ('ip', '-j', 'addr'): (0, json.dumps([{'ifname': 'eth0', 'addr_info': [
