@@ -40,8 +40,8 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_sep('-', 'diagnose playbook runs')
         for hosts, seconds in RUN_TIMINGS:
             terminalreporter.write_line('%6.1f s  %s' % (seconds, ':'.join(hosts)))
-        terminalreporter.write_line('%6.1f s  in total (%d runs)' % (sum(item[1] for item in RUN_TIMINGS),
-                                                                   len(RUN_TIMINGS)))
+        total = sum(item[1] for item in RUN_TIMINGS)
+        terminalreporter.write_line('%6.1f s  in total (%d runs)' % (total, len(RUN_TIMINGS)))
 
 
 def pytest_configure(config):
@@ -67,8 +67,8 @@ def fail_on_reached(report, fail_on):
     """True when a finding of report is at or above fail_on (the playbook must then fail)."""
     if fail_on == 'never':
         return False
-    bar = SEVERITIES.index(fail_on)
-    return any(SEVERITIES.index(finding['severity']) >= bar for finding in report['findings'])
+    lowest = SEVERITIES.index(fail_on)
+    return any(SEVERITIES.index(finding['severity']) >= lowest for finding in report['findings'])
 
 
 class DiagnoseRun(object):

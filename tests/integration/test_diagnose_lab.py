@@ -83,8 +83,9 @@ def without_lab_kernel_gap(run, pair):
 
 def describe(findings):
     """One line per finding, for assertion messages."""
-    return '\n'.join('  %s %s %s [%s]: %s' % (item['severity'], item['code'], item['tunnel'], ','.join(item['hosts']),
-                                             item['summary']) for item in findings) or '  (no finding)'
+    lines = ['  %s %s %s [%s]: %s' % (item['severity'], item['code'], item['tunnel'], ','.join(item['hosts']),
+                                      item['summary']) for item in findings]
+    return '\n'.join(lines) or '  (no finding)'
 
 
 def auth_of(fault_id):
