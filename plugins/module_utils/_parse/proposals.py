@@ -229,6 +229,16 @@ def _check_strongswan(proposal, kind, text):
     return proposal, []
 
 
+def _list_items(text, kind, errors):
+    """Yield the items of a comma-separated proposal list in order; an empty item is an error in errors."""
+    for item in str(text).split(','):
+        item = item.strip()
+        if item:
+            yield item
+        else:
+            errors.append("empty %s proposal in '%s'" % (kind, text))
+
+
 def parse_strongswan(text, kind, version=None, plugins=None):
     """Parse a comma-separated strongSwan proposal list; return (proposals, errors).
 
@@ -238,11 +248,7 @@ def parse_strongswan(text, kind, version=None, plugins=None):
         raise ValueError('kind must be one of %s' % ', '.join(KINDS))
     proposals = []
     errors = []
-    for item in str(text).split(','):
-        item = item.strip()
-        if not item:
-            errors.append("empty %s proposal in '%s'" % (kind, text))
-            continue
+    for item in _list_items(text, kind, errors):
         if item.lower() == 'default':
             proposals.extend(default_proposals('strongswan', kind, version, plugins, explicit_default=True))
             continue
@@ -390,11 +396,7 @@ def parse_libreswan(text, kind, version=None, pfs=True):
     major = _major(version, DEFAULT_LIBRESWAN_VERSION)
     proposals = []
     errors = []
-    for item in str(text).split(','):
-        item = item.strip()
-        if not item:
-            errors.append("empty %s proposal in '%s'" % (kind, text))
-            continue
+    for item in _list_items(text, kind, errors):
         proposal, item_errors = _libreswan_one(item, kind, major, pfs)
         errors.extend(item_errors)
         if proposal is not None:
