@@ -3,10 +3,11 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Serve a fixture folder that mirrors a host's file system as a MemoryReader.
+"""The parser tests' fixtures: single files by name, and folders that mirror a host's file system.
 
-A file named ``X.base64`` is served as ``X`` with its decoded bytes: binary input stays
-out of the repository's text files (sanity tests read every file as UTF-8).
+A mirrored folder is served as a MemoryReader. A file named ``X.base64`` is served as
+``X`` with its decoded bytes: binary input stays out of the repository's text files
+(sanity tests read every file as UTF-8).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -17,7 +18,14 @@ import os
 
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.source import MemoryReader
 
-STRONGSWAN_FIXTURES = os.path.join(os.path.dirname(__file__), 'fixtures', 'strongswan')
+FIXTURES = os.path.join(os.path.dirname(__file__), 'fixtures')
+STRONGSWAN_FIXTURES = os.path.join(FIXTURES, 'strongswan')
+
+
+def fixture_text(folder, name):
+    """The text of fixtures/<folder>/<name>."""
+    with open(os.path.join(FIXTURES, folder, name)) as handle:
+        return handle.read()
 
 
 def fixture_reader(host, fixtures=STRONGSWAN_FIXTURES):

@@ -9,8 +9,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
-import os
 import time
+from functools import partial
 
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -18,14 +18,11 @@ from hypothesis import given, settings, strategies as st
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.ipsec_secrets import parse_secrets
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.psk import psk_digest
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.source import MAX_INCLUDE_DEPTH, MemoryReader
+from ansible_collections.ipsec.doctor.tests.unit.plugins.module_utils._parse.fixture_tree import fixture_text
+from ansible_collections.ipsec.doctor.tests.unit.plugins.module_utils._parse.parser_checks import assert_error_entries, soup
 
-FIXTURES = os.path.join(os.path.dirname(__file__), 'fixtures', 'secrets')
 KEY = b'per-run-key'
-
-
-def fixture(name):
-    with open(os.path.join(FIXTURES, name)) as handle:
-        return handle.read()
+fixture = partial(fixture_text, 'secrets')
 
 
 def digest(secret):
@@ -230,16 +227,14 @@ def test_thousand_entries_parse_quickly():
 @given(st.text(max_size=400), st.sampled_from(['strongswan', 'libreswan', 'racoon']))
 def test_arbitrary_text_never_raises(text, flavour):
     result = parse({'/etc/ipsec.secrets': text, '/etc/other.secrets': text}, flavour=flavour)
-    for error in result['errors']:
-        assert set(error) == {'file', 'line', 'message', 'severity'}
+    assert_error_entries(result['errors'])
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(['@a', '%any', ':', 'PSK', 'RSA', 'XAUTH', 'PPKS', '"q"', "'s'", '0x41', '0sQQ==',
-                                 '0tx', 'include', '*.secrets', '#', '"', '\n', '\n  ', 'x:', '::1']), max_size=30),
+@given(soup(['@a', '%any', ':', 'PSK', 'RSA', 'XAUTH', 'PPKS', '"q"', "'s'", '0x41', '0sQQ==',
+             '0tx', 'include', '*.secrets', '#', '"', '\n', '\n  ', 'x:', '::1'], max_size=30, separator=' '),
        st.sampled_from(['strongswan', 'libreswan']))
-def test_grammar_shaped_text_never_raises(tokens, flavour):
-    text = ' '.join(tokens)
+def test_grammar_shaped_text_never_raises(text, flavour):
     parse({'/etc/ipsec.secrets': text, '/etc/a.secrets': text}, flavour=flavour)
 
 

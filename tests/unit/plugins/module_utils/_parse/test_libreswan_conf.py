@@ -8,7 +8,7 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import os
+from functools import partial
 
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -19,14 +19,11 @@ from ansible_collections.ipsec.doctor.plugins.module_utils._parse.libreswan_conf
 )
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.proposals import default_proposals
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.source import MAX_INCLUDE_DEPTH, MemoryReader
+from ansible_collections.ipsec.doctor.tests.unit.plugins.module_utils._parse.fixture_tree import fixture_text
+from ansible_collections.ipsec.doctor.tests.unit.plugins.module_utils._parse.parser_checks import assert_error_entries, soup
 
-FIXTURES = os.path.join(os.path.dirname(__file__), 'fixtures', 'libreswan')
 POLICY = '/etc/crypto-policies/back-ends/libreswan.config'
-
-
-def fixture(name):
-    with open(os.path.join(FIXTURES, name)) as handle:
-        return handle.read()
+fixture = partial(fixture_text, 'libreswan')
 
 
 def fedora_files(with_policy=True):
@@ -390,20 +387,19 @@ def test_binary_input():
 @given(st.text(max_size=500))
 def test_arbitrary_text_never_raises(text):
     result = parse({'/etc/ipsec.conf': text})
-    for error in result['errors']:
-        assert set(error) == {'file', 'line', 'message', 'severity'}
+    assert_error_entries(result['errors'])
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from([
+@given(soup([
     'conn a', 'conn b', 'conn %default', 'config setup', '\talso=a', '\talso=b', '\tleft=192.0.2.1',
     '\tright=%any', '\tleftsubnets={10.0.0.0/8 10.1.0.0/16}', '\tike=aes256-sha2;dh20', '\tesp=aes_gcm',
     '\tikelifetime=1h', '\tauthby=secret', '\trightid="x', '\tkeyexchange=ikev1', '\tpfs=no', 'include /etc/ipsec.conf',
     '\tauto=start', '\tleftcert=c', '\tesn=either', '\tikeport=4501', '\tleftikeport=x', '\t#', '', 'junk',
-    '\tx-custom=1', '\ttype=passthrough', '\tuniqueids=no', '\tikev2=maybe']), max_size=25),
+    '\tx-custom=1', '\ttype=passthrough', '\tuniqueids=no', '\tikev2=maybe'], max_size=25, separator='\n'),
     st.sampled_from(['3.32', '4.10', '5.2', None]))
-def test_grammar_shaped_text_never_raises(lines, version):
-    result = parse_libreswan_conf('/etc/ipsec.conf', reader=MemoryReader({'/etc/ipsec.conf': '\n'.join(lines)}),
+def test_grammar_shaped_text_never_raises(text, version):
+    result = parse_libreswan_conf('/etc/ipsec.conf', reader=MemoryReader({'/etc/ipsec.conf': text}),
                                   context={'version': version}, local_addresses=['192.0.2.1'])
     for conn in result['connections']:
         orient(conn, ['10.0.0.1'])

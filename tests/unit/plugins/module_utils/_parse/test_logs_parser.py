@@ -9,7 +9,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
-import os
 
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -19,13 +18,11 @@ from ansible_collections.ipsec.doctor.plugins.module_utils._parse.logs import (
     parse_log_line,
     parse_log_lines,
 )
-
-FIXTURES = os.path.join(os.path.dirname(__file__), 'fixtures', 'logs')
+from ansible_collections.ipsec.doctor.tests.unit.plugins.module_utils._parse.fixture_tree import fixture_text
 
 
 def read_fixture(name):
-    with open(os.path.join(FIXTURES, name)) as handle:
-        return handle.read().splitlines()
+    return fixture_text('logs', name).splitlines()
 
 
 def kinds(events):

@@ -8,21 +8,18 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import os
+from functools import partial
 
 import pytest
 from hypothesis import given, settings, strategies as st
 
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.racoon import parse_racoon_conf
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.source import MAX_INCLUDE_DEPTH, MemoryReader
+from ansible_collections.ipsec.doctor.tests.unit.plugins.module_utils._parse.fixture_tree import fixture_text
+from ansible_collections.ipsec.doctor.tests.unit.plugins.module_utils._parse.parser_checks import assert_error_entries, soup
 
-FIXTURES = os.path.join(os.path.dirname(__file__), 'fixtures', 'racoon')
 CONF = '/etc/racoon/racoon.conf'
-
-
-def fixture(name):
-    with open(os.path.join(FIXTURES, name)) as handle:
-        return handle.read()
+fixture = partial(fixture_text, 'racoon')
 
 
 def parse(files, path=CONF):
@@ -194,19 +191,18 @@ def test_unreadable_and_binary():
 @given(st.text(max_size=500))
 def test_arbitrary_text_never_raises(text):
     result = parse({CONF: text})
-    for error in result['errors']:
-        assert set(error) == {'file', 'line', 'message', 'severity'}
+    assert_error_entries(result['errors'])
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from([
+@given(soup([
     'remote', 'anonymous', '192.0.2.1', '[500]', 'sainfo', 'address', '10.0.0.0/24', 'any', 'proposal',
     '{', '}', ';', ',', 'encryption_algorithm', 'aes', '128', 'hash_algorithm', 'sha1', 'dh_group', '2',
     'authentication_method', 'pre_shared_key', 'lifetime', 'time', '1', 'hour', 'pfs_group', 'include',
     '"x.conf"', 'path', 'pre_shared_key', '"/p"', 'authentication_algorithm', 'hmac_sha1', 'remoteid', 'ph1id',
-    'my_identifier', 'fqdn', '"a"', '\n', '#c\n']), max_size=40))
-def test_grammar_shaped_text_never_raises(tokens):
-    parse({CONF: ' '.join(tokens), '/etc/racoon/x.conf': ' '.join(tokens)})
+    'my_identifier', 'fqdn', '"a"', '\n', '#c\n'], max_size=40, separator=' '))
+def test_grammar_shaped_text_never_raises(text):
+    parse({CONF: text, '/etc/racoon/x.conf': text})
 
 
 def test_reads_the_file_system_by_default(tmp_path):

@@ -10,6 +10,7 @@ __metaclass__ = type
 from hypothesis import given, settings, strategies as st
 
 from ansible_collections.ipsec.doctor.tests.unit.plugins.module_utils._parse.fixture_tree import fixture_reader
+from ansible_collections.ipsec.doctor.tests.unit.plugins.module_utils._parse.parser_checks import soup
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.source import MemoryReader
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.strongswan_conf import (
     loaded_plugins,
@@ -124,9 +125,8 @@ def test_legacy_filelog_section_named_by_path():
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.sampled_from(list('a =:{}#"\n') + [
-    'charon', 'plugins', 'load', 'filelog', 'syslog', 'path', 'port', 'include', 'yes', 'no']),
-    max_size=80).map(''.join))
+@given(soup(list('a =:{}#"\n') + [
+    'charon', 'plugins', 'load', 'filelog', 'syslog', 'path', 'port', 'include', 'yes', 'no']))
 def test_soup_never_raises(text):
     parsed = parse_strongswan_conf(PATH, MemoryReader({PATH: text}))
     loaded_plugins(parsed, INSTALLED)

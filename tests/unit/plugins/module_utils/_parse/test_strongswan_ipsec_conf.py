@@ -12,6 +12,7 @@ from hypothesis import given, settings, strategies as st
 from ansible_collections.ipsec.doctor.plugins.module_utils._model import new_auth_round, new_child, new_connection
 
 from ansible_collections.ipsec.doctor.tests.unit.plugins.module_utils._parse.fixture_tree import fixture_reader
+from ansible_collections.ipsec.doctor.tests.unit.plugins.module_utils._parse.parser_checks import assert_error_entries, by_name, soup
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.source import MemoryReader
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.strongswan_ipsec_conf import parse_ipsec_conf
 
@@ -22,10 +23,6 @@ RW = '/etc/ipsec.d/roadwarrior.conf:'
 
 def parse_fixture(**kwargs):
     return parse_ipsec_conf(PATH, fixture_reader('legacy'), **kwargs)
-
-
-def by_name(items, name):
-    return [item for item in items if item['name'] == name][0]
 
 
 def parse_text(text, **kwargs):
@@ -257,14 +254,12 @@ def test_include_cycle_and_missing_file():
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(['conn ', 'ca ', 'config setup', '%default', 'x', '\n', '\t', ' ', '=', '"', '#',
-                                 'also', 'left', 'right', 'id', 'subnet', 'auth', 'ike', 'esp', 'auto', 'add',
-                                 'ignore', 'include ', '*.conf', 'aes256-sha256-modp2048', '!', ',']),
-                max_size=80).map(''.join))
+@given(soup(['conn ', 'ca ', 'config setup', '%default', 'x', '\n', '\t', ' ', '=', '"', '#',
+             'also', 'left', 'right', 'id', 'subnet', 'auth', 'ike', 'esp', 'auto', 'add',
+             'ignore', 'include ', '*.conf', 'aes256-sha256-modp2048', '!', ',']))
 def test_soup_never_raises(text):
     parsed = parse_text(text)
-    for error in parsed['errors']:
-        assert set(error) == {'file', 'line', 'message', 'severity'}
+    assert_error_entries(parsed['errors'])
 
 
 @settings(max_examples=100, deadline=None)

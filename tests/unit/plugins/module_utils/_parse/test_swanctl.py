@@ -14,6 +14,7 @@ from hypothesis import given, settings, strategies as st
 from ansible_collections.ipsec.doctor.plugins.module_utils._model import new_auth_round, new_child, new_connection
 
 from ansible_collections.ipsec.doctor.tests.unit.plugins.module_utils._parse.fixture_tree import fixture_reader
+from ansible_collections.ipsec.doctor.tests.unit.plugins.module_utils._parse.parser_checks import assert_error_entries, by_name, soup
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.psk import psk_digest
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.source import MemoryReader
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.swanctl import parse_swanctl
@@ -24,10 +25,6 @@ KEY = b'per-run-key'
 
 def parse_fixture(host='gw-a', **kwargs):
     return parse_swanctl(PATH, fixture_reader(host), psk_key=KEY, **kwargs)
-
-
-def by_name(items, name):
-    return [item for item in items if item['name'] == name][0]
 
 
 def test_fixture_parses_without_errors():
@@ -243,14 +240,12 @@ def test_broken_config_gives_located_errors():
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(list('ab =:{}#"\n') + [
+@given(soup(list('ab =:{}#"\n') + [
     'connections', 'children', 'local', 'remote', 'secrets', 'ike', 'private', 'auth', 'id', 'secret',
-    'proposals', 'esp_proposals', 'certs', 'round', 'version', 'rekey_time', 'include', 'pools', 'file']),
-    max_size=80).map(''.join))
+    'proposals', 'esp_proposals', 'certs', 'round', 'version', 'rekey_time', 'include', 'pools', 'file']))
 def test_swanctl_soup_never_raises(text):
     parsed = parse_swanctl(PATH, MemoryReader({PATH: text}), psk_key=KEY)
-    for error in parsed['errors']:
-        assert set(error) == {'file', 'line', 'message', 'severity'}
+    assert_error_entries(parsed['errors'])
 
 
 @settings(max_examples=100, deadline=None)
