@@ -113,6 +113,21 @@ class _SwanctlMapper:
             return os.path.normpath(name)
         return os.path.normpath(os.path.join(self.swanctl_dir, subdir, name))
 
+    def _set_proposals(self, obj, model_key, kind, value, src):
+        """Set obj[model_key] to the proposal set of a written list; its problems are errors at src."""
+        proposals, problems = expand_strongswan(value, kind, self.version, self.plugins)
+        set_value(obj, model_key, proposals, *split_origin(src))
+        for problem in problems:
+            self.error(src, problem)
+
+    def _set_duration(self, obj, key, value, src):
+        """Set obj[key] to the seconds of a written duration, or record why it is invalid."""
+        seconds = parse_duration(value)
+        if seconds is None:
+            self.error(src, "invalid duration '%s' for %s" % (value, key))
+            return
+        set_value(obj, key, seconds, *split_origin(src))
+
     # -- connections ---------------------------------------------------------
 
     def connection(self, name, node):
@@ -180,10 +195,7 @@ class _SwanctlMapper:
             except ValueError:
                 self.error(src, "invalid port '%s' for %s" % (value, key))
         elif key == 'proposals':
-            proposals, problems = expand_strongswan(value, 'ike', self.version, self.plugins)
-            set_value(conn, 'ike_proposals', proposals, file, line)
-            for problem in problems:
-                self.error(src, problem)
+            self._set_proposals(conn, 'ike_proposals', 'ike', value, src)
         elif key in ('encap', 'mobike'):
             flag = parse_bool(value)
             if flag is None:
@@ -191,11 +203,7 @@ class _SwanctlMapper:
                 return
             set_value(conn, key, flag, file, line)
         elif key in _DURATION_KEYS:
-            seconds = parse_duration(value)
-            if seconds is None:
-                self.error(src, "invalid duration '%s' for %s" % (value, key))
-                return
-            set_value(conn, key, seconds, file, line)
+            self._set_duration(conn, key, value, src)
         elif key in ('fragmentation', 'unique'):
             set_value(conn, key, value.strip().lower(), file, line)
 
@@ -273,11 +281,8 @@ class _SwanctlMapper:
         ah = self.ah_proposals.pop(id(child), None)
         if ah is not None and child['esp_proposals']['written'] is None:
             # AH only: the child's proposals are the AH ones (no ESP default is added).
-            proposals, problems = expand_strongswan(ah[0], 'ah', self.version, self.plugins)
-            set_value(child, 'esp_proposals', proposals, *split_origin(ah[1]))
+            self._set_proposals(child, 'esp_proposals', 'ah', ah[0], ah[1])
             set_value(child, 'protocol', 'ah', *split_origin(ah[1]))
-            for problem in problems:
-                self.error(ah[1], problem)
         elif ah is not None:
             self.error(ah[1], "child '%s' has both esp_proposals and ah_proposals; only ESP is modelled"
                        % name, severity='warning')
@@ -302,20 +307,13 @@ class _SwanctlMapper:
                        "connection)" % (key, child['name'], conn['name']))
             return
         if key == 'esp_proposals':
-            proposals, problems = expand_strongswan(value, 'esp', self.version, self.plugins)
-            set_value(child, 'esp_proposals', proposals, file, line)
-            for problem in problems:
-                self.error(src, problem)
+            self._set_proposals(child, 'esp_proposals', 'esp', value, src)
         elif key == 'ah_proposals':
             self.ah_proposals[id(child)] = (value, src)
         elif key in ('local_ts', 'remote_ts'):
             set_value(child, key, [item.strip() for item in value.split(',') if item.strip()], file, line)
         elif key in ('rekey_time', 'life_time'):
-            seconds = parse_duration(value)
-            if seconds is None:
-                self.error(src, "invalid duration '%s' for %s" % (value, key))
-                return
-            set_value(child, key, seconds, file, line)
+            self._set_duration(child, key, value, src)
         elif key in ('mode', 'start_action', 'dpd_action', 'close_action'):
             set_value(child, key, value.strip().lower(), file, line)
 
