@@ -36,6 +36,7 @@ from ansible_collections.ipsec.doctor.plugins.module_utils._model import (
     new_connection,
     new_proposal_set,
     origin,
+    set_value,
 )
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.algorithms import strongswan_keyword
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.errors import add_error
@@ -259,12 +260,10 @@ class _RacoonParser:
         address = words[0] if words else 'anonymous'
         conn = new_connection('remote %s' % address, 'racoon', FORMAT, path, line)
         conn['ike_version'] = 1
-        conn['remote_addrs'] = ['%any' if address == 'anonymous' else address.strip('[]')]
-        conn['src']['remote_addrs'] = origin(path, line)
+        set_value(conn, 'remote_addrs', ['%any' if address == 'anonymous' else address.strip('[]')], path, line)
         conn['local_addrs'] = list(self.listen) or ['%any']
         if len(words) > 1 and words[1].strip('[]').isdigit():
-            conn['remote_port'] = int(words[1].strip('[]'))
-            conn['src']['remote_port'] = origin(path, line)
+            set_value(conn, 'remote_port', int(words[1].strip('[]')), path, line)
         conn['auto'] = 'route'
         conn['fragmentation'] = 'no'
         conn['dpd_delay'] = 0
@@ -287,8 +286,7 @@ class _RacoonParser:
                 if method:
                     methods.append((method, at))
                 if lifetime is not None and conn['rekey_time'] is None:
-                    conn['rekey_time'] = lifetime
-                    conn['src']['rekey_time'] = at
+                    set_value(conn, 'rekey_time', lifetime, item_path, item['line'])
             elif keyword in ('my_identifier', 'peers_identifier') and values:
                 target, side = (local, 'local') if keyword == 'my_identifier' else (remote, 'remote')
                 if len(values) >= 2:
@@ -307,25 +305,20 @@ class _RacoonParser:
             elif keyword == 'ca_type' and len(values) >= 2:
                 local['cacerts'] = [self._cert_path(values[1])]
             elif keyword == 'nat_traversal' and values:
-                conn['encap'] = values[0] == 'force'
-                conn['src']['encap'] = at
+                set_value(conn, 'encap', values[0] == 'force', item_path, item['line'])
             elif keyword == 'ike_frag' and values:
-                conn['fragmentation'] = {'on': 'yes', 'off': 'no'}.get(values[0], values[0])
-                conn['src']['fragmentation'] = at
+                fragmentation = {'on': 'yes', 'off': 'no'}.get(values[0], values[0])
+                set_value(conn, 'fragmentation', fragmentation, item_path, item['line'])
             elif keyword == 'dpd_delay' and values and values[0].isdigit():
-                conn['dpd_delay'] = int(values[0])
-                conn['src']['dpd_delay'] = at
+                set_value(conn, 'dpd_delay', int(values[0]), item_path, item['line'])
             elif keyword == 'passive' and values:
-                conn['auto'] = 'add' if values[0] == 'on' else 'route'
-                conn['src']['auto'] = at
+                set_value(conn, 'auto', 'add' if values[0] == 'on' else 'route', item_path, item['line'])
             elif keyword == 'mode_cfg' and values == ['on']:
-                conn['vips'] = ['%config']
-                conn['src']['vips'] = at
+                set_value(conn, 'vips', ['%config'], item_path, item['line'])
             elif keyword == 'lifetime':
                 seconds = _lifetime_seconds(item['words'])
                 if seconds is not None:
-                    conn['rekey_time'] = seconds
-                    conn['src']['rekey_time'] = at
+                    set_value(conn, 'rekey_time', seconds, item_path, item['line'])
             elif keyword == 'ph1id' and values:
                 ph1id = values[0]
         if remote['id'] is None and remote['id_type'] is None:
@@ -502,8 +495,7 @@ class _RacoonParser:
             elif keyword == 'lifetime':
                 seconds = _lifetime_seconds(entry['words'])
                 if seconds is not None:
-                    child['life_time'] = seconds
-                    child['src']['life_time'] = at
+                    set_value(child, 'life_time', seconds, path, entry['line'])
             elif keyword == 'remoteid' and values:
                 remote_id = values[0]
         if encr:
