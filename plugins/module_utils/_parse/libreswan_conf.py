@@ -408,9 +408,7 @@ class _ConnBuilder:
 
     def put(self, key, value, entry):
         """Set a connection key, with its origin when it was written."""
-        self.conn[key] = value
-        if entry is not None:
-            self.conn['src'][key] = origin(entry[1], entry[2])
+        _put(self.conn, key, value, entry)
 
     def duration(self, key, default):
         """Return (seconds, entry) for a duration keyword, or (default, None) when unset or invalid."""
@@ -470,8 +468,7 @@ class _ConnBuilder:
             keys = self.ends[end]
             host = keys.get('')
             if host is not None and host[0]:
-                conn['%s_addrs' % side] = [host[0]]
-                conn['src']['%s_addrs' % side] = origin(host[1], host[2])
+                self.put('%s_addrs' % side, [host[0]], host)
             port_entry = keys.get('ikeport')
             port = self.setup.get('ikeport', 500) if side == 'local' else 500
             if port_entry is not None:
@@ -486,14 +483,11 @@ class _ConnBuilder:
         local = self.ends[local_end]
         remote = self.ends[remote_end]
         if local.get('sourceip') is not None:
-            conn['vips'] = _split_list(local['sourceip'][0])
-            conn['src']['vips'] = origin(local['sourceip'][1], local['sourceip'][2])
+            self.put('vips', _split_list(local['sourceip'][0]), local['sourceip'])
         elif local.get('modecfgclient') is not None and parse_bool(local['modecfgclient'][0]):
-            conn['vips'] = ['%config']
-            conn['src']['vips'] = origin(local['modecfgclient'][1], local['modecfgclient'][2])
+            self.put('vips', ['%config'], local['modecfgclient'])
         if remote.get('addresspool') is not None:
-            conn['pools'] = _split_list(remote['addresspool'][0])
-            conn['src']['pools'] = origin(remote['addresspool'][1], remote['addresspool'][2])
+            self.put('pools', _split_list(remote['addresspool'][0]), remote['addresspool'])
 
     def _auth_rounds(self, side, keys, host, authby):
         """Return the auth rounds of one side: authby=/leftauth=, ID, certificate, XAUTH."""
@@ -588,12 +582,8 @@ class _ConnBuilder:
             else:
                 name = self.name
             child = new_child(name, conn['file'], conn['line'])
-            child['local_ts'] = [mine]
-            child['remote_ts'] = [theirs]
-            if local_entry is not None:
-                child['src']['local_ts'] = origin(local_entry[1], local_entry[2])
-            if remote_entry is not None:
-                child['src']['remote_ts'] = origin(remote_entry[1], remote_entry[2])
+            _put(child, 'local_ts', [mine], local_entry)
+            _put(child, 'remote_ts', [theirs], remote_entry)
             self._child_settings(child)
             conn['children'].append(child)
 
@@ -611,40 +601,31 @@ class _ConnBuilder:
         conn_type = self.conn_values.get('type')
         if conn_type is not None:
             mode = conn_type[0].lower()
-            child['mode'] = {'passthrough': 'pass'}.get(mode, mode)
-            child['src']['mode'] = origin(conn_type[1], conn_type[2])
+            _put(child, 'mode', {'passthrough': 'pass'}.get(mode, mode), conn_type)
         esp = self.conn_values.get('esp') or self.conn_values.get('phase2alg')
         kind = 'ah' if (self.get('phase2') or '').lower() == 'ah' else 'esp'
         if kind == 'ah':
             esp = self.conn_values.get('ah') or esp
         esn = self._esn()
         proposals, problems = expand_libreswan(esp[0] if esp else None, kind, '%d.%d' % self.version, esn)
-        child['esp_proposals'] = proposals
+        _put(child, 'esp_proposals', proposals, esp)
         for problem in problems:
             self.warn(esp, problem, 'error')
-        if esp is not None:
-            child['src']['esp_proposals'] = origin(esp[1], esp[2])
         child['pfs_groups'] = ke_methods(proposals['effective'])
         pfs = self.conn_values.get('pfs')
-        child['pfs'] = parse_bool(pfs[0]) is not False if pfs else True
-        if pfs is not None:
-            child['src']['pfs'] = origin(pfs[1], pfs[2])
+        _put(child, 'pfs', parse_bool(pfs[0]) is not False if pfs else True, pfs)
         life_key = next((key for key in ('salifetime', 'lifetime', 'keylife', 'ipsec-lifetime')
                          if key in self.conn_values), 'salifetime')
         life, life_entry = self.duration(life_key, 8 * 3600)
         margin, _margin_entry = self.duration('rekeymargin', 540)
         rekey = self.conn_values.get('rekey')
         rekey_enabled = parse_bool(rekey[0]) is not False if rekey else True
-        child['life_time'] = life
+        _put(child, 'life_time', life, life_entry)
         child['rekey_time'] = max(life - margin, 0) if rekey_enabled else 0
-        if life_entry is not None:
-            child['src']['life_time'] = origin(life_entry[1], life_entry[2])
         auto = self.conn['auto']
         child['start_action'] = {'start': 'start', 'route': 'trap'}.get(auto, 'none')
         dpd_action = self.conn_values.get('dpdaction')
-        child['dpd_action'] = dpd_action[0].lower() if dpd_action else 'clear'
-        if dpd_action is not None:
-            child['src']['dpd_action'] = origin(dpd_action[1], dpd_action[2])
+        _put(child, 'dpd_action', dpd_action[0].lower() if dpd_action else 'clear', dpd_action)
 
     def _esn(self):
         """Return the ESN transforms of esn=, or None for the default."""
@@ -657,6 +638,13 @@ class _ConnBuilder:
         if word in ('either', 'both'):
             return ['EXT_SEQ', 'NO_EXT_SEQ']
         return ['NO_EXT_SEQ']
+
+
+def _put(obj, key, value, entry):
+    """Set obj[key] on a connection or child, with its origin when entry (value, file, line) was written."""
+    obj[key] = value
+    if entry is not None:
+        obj['src'][key] = origin(entry[1], entry[2])
 
 
 def _looks_like_ip(text):
