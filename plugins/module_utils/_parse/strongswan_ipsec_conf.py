@@ -396,7 +396,8 @@ class _ConnMapper:
                 while len(rounds) <= index:
                     rounds.append(new_auth_round(len(rounds) + 1))
                 method_class = auth_class(value)
-                if method_class is None:
+                # 'any' is stroke's explicit "no constraint" (auth None: any method accepted)
+                if method_class is None and value.strip().lower() != 'any':
                     self.error(src, "unknown %sauth%s '%s' in conn '%s'" % (prefix, suffix, value, conn['name']))
                 set_auth_value(conn, side, index, 'auth', method_class, *split_origin(src))
                 set_auth_value(conn, side, index, 'method', value.strip().lower(), *split_origin(src))

@@ -283,3 +283,12 @@ def test_every_connection_has_exactly_the_model_keys():
         assert set(conn) == conn_keys
         assert all(set(child) == child_keys for child in conn['children'])
         assert all(set(auth) == round_keys for auth in conn['local_auth'] + conn['remote_auth'])
+
+
+def test_auth_any_is_no_constraint():
+    # strongSwan testing/tests/ikev2-stroke/rw-eap-ttls-only (carol): rightauth=any, which starter 5.9.8 loads
+    parsed = parse_text('conn home\n\tleft=192.0.2.10\n\tright=192.0.2.20\n\tleftauth=eap\n\trightauth=any\n'
+                        '\tauto=add\n')
+    assert [error for error in parsed['errors'] if error['severity'] == 'error'] == []
+    remote = parsed['connections'][0]['remote_auth'][0]
+    assert (remote['auth'], remote['method']) == (None, 'any')
