@@ -359,6 +359,11 @@ class _ConnMapper:
                 set_value(child, '%s_ts' % side, split_list(value), *split_origin(src))
             else:
                 child['%s_ts' % side] = ['dynamic']
+            value, src = get(prefix + 'protoport')
+            if value is not None and value.strip():
+                # stroke narrows every selector of the side to it, as swanctl's 10.1.0.0/16[tcp/ssh]
+                child['%s_ts' % side] = ['%s[%s]' % (ts, value.strip()) for ts in child['%s_ts' % side]]
+                child['src'].setdefault('%s_ts' % side, src)
             value, src = get(prefix + 'ikeport')
             if value is not None:
                 try:

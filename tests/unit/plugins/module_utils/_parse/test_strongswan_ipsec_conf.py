@@ -292,3 +292,18 @@ def test_auth_any_is_no_constraint():
     assert [error for error in parsed['errors'] if error['severity'] == 'error'] == []
     remote = parsed['connections'][0]['remote_auth'][0]
     assert (remote['auth'], remote['method']) == (None, 'any')
+
+
+def test_protoport_narrows_the_selectors():
+    # strongSwan testing/tests/ikev2-stroke/protoport-dual (moon): charon 5.9.8 lists these children as
+    # 10.1.0.0/16[icmp] === dynamic[icmp] and 10.1.0.0/16[tcp/ssh] === dynamic[tcp]
+    parsed = parse_text('conn rw-icmp\n\tleft=192.0.2.1\n\tleftsubnet=10.1.0.0/16\n\tleftprotoport=icmp\n'
+                        '\tright=%any\n\trightprotoport=icmp\n\tauto=add\n'
+                        'conn rw-ssh\n\tleft=192.0.2.1\n\tleftsubnet=10.1.0.0/16\n\tleftprotoport=tcp/ssh\n'
+                        '\tright=%any\n\trightprotoport=tcp\n\tauto=add\n')
+    icmp = by_name(parsed['connections'], 'rw-icmp')['children'][0]
+    ssh = by_name(parsed['connections'], 'rw-ssh')['children'][0]
+    assert (icmp['local_ts'], icmp['remote_ts']) == (['10.1.0.0/16[icmp]'], ['dynamic[icmp]'])
+    assert (ssh['local_ts'], ssh['remote_ts']) == (['10.1.0.0/16[tcp/ssh]'], ['dynamic[tcp]'])
+    assert icmp['src']['local_ts'] == MAIN + '3'
+    assert icmp['src']['remote_ts'] == MAIN + '6'
