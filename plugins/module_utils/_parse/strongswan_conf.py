@@ -17,8 +17,8 @@ __metaclass__ = type
 from ansible_collections.ipsec.doctor.plugins.module_utils._model import parse_bool, parse_duration, split_origin
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.errors import add_error
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.settings import (
+    get_entry,
     get_section,
-    is_section,
     iter_keys,
     iter_sections,
     parse_settings,
@@ -75,16 +75,19 @@ def _daemon_sections(tree, daemon):
     return sections
 
 
+def _subsections(section, name):
+    """Return (name, node) of the subsections of section.<name>; none when it is not a section."""
+    container = get_section(section, name)
+    return list(iter_sections(container)) if container is not None else []
+
+
 def _plugins(sections):
     plugins = {}
     for section in sections:
-        container = section.get('plugins')
-        if not is_section(container):
-            continue
-        for name, node in iter_sections(container):
+        for name, node in _subsections(section, 'plugins'):
             entry = plugins.setdefault(name, {'load': None, 'src': node['__src__']})
-            load = node.get('load')
-            if isinstance(load, dict) and not is_section(load):
+            load = get_entry(node, 'load')
+            if load is not None:
                 entry['load'] = load['value']
                 entry['src'] = load['src']
     return plugins
@@ -92,15 +95,9 @@ def _plugins(sections):
 
 def _filelogs(section):
     logs = []
-    container = section.get('filelog')
-    if not is_section(container):
-        return logs
-    for name, node in iter_sections(container):
-        path = node.get('path')
-        if isinstance(path, dict) and not is_section(path):
-            target = path['value']
-        else:
-            target = name
+    for name, node in _subsections(section, 'filelog'):
+        path = get_entry(node, 'path')
+        target = path['value'] if path is not None else name
         levels = dict((key, entry['value']) for key, entry in iter_keys(node) if key != 'path')
         logs.append({'name': name, 'path': target, 'levels': levels, 'src': node['__src__']})
     return logs
@@ -108,10 +105,7 @@ def _filelogs(section):
 
 def _syslog(section):
     facilities = []
-    container = section.get('syslog')
-    if not is_section(container):
-        return facilities
-    for name, node in iter_sections(container):
+    for name, node in _subsections(section, 'syslog'):
         levels = dict((key, entry['value']) for key, entry in iter_keys(node))
         facilities.append({'facility': name, 'levels': levels, 'src': node['__src__']})
     return facilities
