@@ -265,9 +265,9 @@ def libreswan_cipher(word, kind='ike', key_bits=None):
 
 
 def libreswan_hash(word):
-    """Return the PRF name for a Libreswan hash name ('none' -> ''), or None if unknown."""
+    """Return the PRF name for a Libreswan hash name ('none' and its alias 'null' -> ''), or None if unknown."""
     word = word.lower()
-    if word == 'none':
+    if word in ('none', 'null'):
         return ''
     return LIBRESWAN_HASH.get(word)
 

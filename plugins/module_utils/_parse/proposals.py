@@ -350,6 +350,9 @@ def _libreswan_one(text, kind, major, pfs=True, problems=None):
     if aead and proposal[INTEG]:
         return None, ["AEAD encryption in %s proposal '%s' must have 'none' as the integrity algorithm"
                       % (kind.upper(), text)]
+    if kind != 'ike' and not aead and hashes[:1] == [[]]:
+        return None, ["non-AEAD %s proposal '%s' cannot have 'none' as the integrity algorithm"
+                      % (kind.upper(), text)]
     return proposal, problems
 
 

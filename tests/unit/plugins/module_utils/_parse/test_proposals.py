@@ -456,6 +456,16 @@ ALGPARSE_4_10 = [
     ('esp=chacha20_poly1305', 'CHACHA20_POLY1305-NONE'),
     ('esp=aes-sha2;dh22', "ERROR: ESP DH algorithm 'dh22' is not supported"),
     ('esp=aes256-sha2_512,aes128-sha1', 'AES_CBC_256-HMAC_SHA2_512_256|AES_CBC_128-HMAC_SHA1_96'),
+    # 'null' is an alias of the integrity 'none' (Libreswan testing/pluto/netkey-algo-aes_gcm-01: esp=aes_gcm192-null)
+    ('esp=aes_gcm-null', 'AES_GCM_16-NONE'),
+    ('esp=chacha20_poly1305-null', 'CHACHA20_POLY1305-NONE'),
+    ('esp=aes_gcm-null-dh19', 'AES_GCM_16-NONE-DH19'),
+    ('ike=aes_gcm-null', 'AES_GCM_16-HMAC_SHA2_512+HMAC_SHA2_256-MODP2048+MODP3072+MODP4096+MODP8192+DH19+DH20+DH21+DH31'),
+    # testing/pluto/ikev2-algo-15-esp-null-none: esp=null-none
+    ('esp=null-none', "ERROR: non-AEAD ESP encryption algorithm NULL cannot have 'NONE' as the integrity algorithm"),
+    ('esp=aes-none;dh14', "ERROR: non-AEAD ESP encryption algorithm AES_CBC cannot have 'NONE' as the integrity algorithm"),
+    ('ah=none', "ERROR: AH cannot have 'none' as the integrity algorithm"),
+    ('ah=null', "ERROR: AH cannot have 'none' as the integrity algorithm"),
 ]
 
 
