@@ -99,8 +99,11 @@ class Lab:  # pylint: disable=too-many-instance-attributes
         host.stack.apply_sysctls()
         self.keys.start_sshd(host)
 
-    def down(self):
-        """Remove everything the lab made (processes by PID, namespaces, links, host folders)."""
+    def down(self, keep_lock=False):
+        """Remove everything the lab made (processes by PID, namespaces, links, host folders).
+
+        ``keep_lock`` keeps the machine's lab lock, so no other session builds a lab meanwhile.
+        """
         start = time.monotonic()
         terminate_all([(host.init_pid, host.init_started) for host in self.hosts.values() if host.init_pid], grace=1.0)
         for host in self.hosts.values():
@@ -109,7 +112,8 @@ class Lab:  # pylint: disable=too-many-instance-attributes
         self.hosts = {}
         self.clients = {}
         self._remove_handlers()
-        self.lock.release()
+        if not keep_lock:
+            self.lock.release()
         self.timings["teardown"] = time.monotonic() - start
 
     def clear_leftovers(self):
