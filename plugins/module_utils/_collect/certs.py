@@ -103,18 +103,14 @@ def _nss_certs(host):
             host.files.exists(os.path.join(directory, 'cert8.db'))):
         return []
     database = 'sql:%s' % host.files.real(directory)
-    listing = host.run('certs', ['certutil', '-L', '-d', database])
+    listing = host.run_ok('certs', ['certutil', '-L', '-d', database], label='certutil -L', path=directory)
     if listing is None:
-        return []
-    if not listing.ok:
-        host.gap('certs', 'certutil -L: %s' % listing.first_error_line(), path=directory)
         return []
     certs = []
     for nickname, trust in parse_nss_listing(listing.stdout):
-        result = host.run('certs', ['certutil', '-L', '-d', database, '-n', nickname, '-a'])
-        if result is None or not result.ok:
-            if result is not None:
-                host.gap('certs', 'certutil -n %s: %s' % (nickname, result.first_error_line()), path=directory)
+        result = host.run_ok('certs', ['certutil', '-L', '-d', database, '-n', nickname, '-a'],
+                             label='certutil -n %s' % nickname, path=directory)
+        if result is None:
             continue
         for index, pem in enumerate(pem_blocks(result.stdout.encode('ascii', errors='replace'))):
             certs.append({'path': 'nss:%s' % directory, 'source': 'nss', 'nickname': nickname, 'trust': trust,

@@ -112,3 +112,17 @@ class HostContext:
         except CommandError as exc:
             self.gap(subset, str(exc))
             return None
+
+    def run_ok(self, subset, argv, label=None, path=None, **kwargs):
+        """Run a host tool; return its result when it succeeded, else None.
+
+        A missing tool is a gap (see run); so is a failure, as '<label>: <its first error
+        line>', where label defaults to the command line.
+        """
+        result = self.run(subset, argv, **kwargs)
+        if result is None:
+            return None
+        if not result.ok:
+            self.gap(subset, '%s: %s' % (label or ' '.join(argv), result.first_error_line()), path=path)
+            return None
+        return result

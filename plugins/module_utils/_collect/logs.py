@@ -98,11 +98,8 @@ def _read_journal(host, max_lines, since):
         argv.extend(['-u', unit])
     if since:
         argv.extend(['--since', since])
-    result = host.run('logs', argv, timeout=10)
+    result = host.run_ok('logs', argv, label='journalctl', timeout=10)
     if result is None:
-        return None, []
-    if not result.ok:
-        host.gap('logs', 'journalctl: %s' % result.first_error_line())
         return None, []
     lines = [line for line in result.stdout.splitlines() if not line.startswith('-- ')]
     source = {'kind': 'journal', 'path': None, 'units': units, 'daemon': None, 'lines_read': len(lines)}

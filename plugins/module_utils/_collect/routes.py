@@ -21,11 +21,8 @@ KEY_LINES = ('enc', 'auth', 'auth-trunc', 'aead', 'comp')
 
 
 def _ip_json(host, argv):
-    result = host.run('routes', argv)
+    result = host.run_ok('routes', argv)
     if result is None:
-        return None
-    if not result.ok:
-        host.gap('routes', '%s: %s' % (' '.join(argv), result.first_error_line()))
         return None
     try:
         data = json.loads(result.stdout or '[]')
@@ -182,11 +179,8 @@ def parse_xfrm_policies(text):
 
 
 def _xfrm(host, what, parse):
-    result = host.run('routes', ['ip', 'xfrm', what, 'list'])
+    result = host.run_ok('routes', ['ip', 'xfrm', what, 'list'])
     if result is None:
-        return []
-    if not result.ok:
-        host.gap('routes', 'ip xfrm %s list: %s' % (what, result.first_error_line()))
         return []
     return parse(result.stdout)
 

@@ -51,11 +51,8 @@ def _systemd_states(host, names):
     units = sorted(set(SYSTEMD_UNITS[name] for name in names if name in SYSTEMD_UNITS))
     if not units:
         return {}
-    result = host.run('service', ['systemctl', 'show', '-p', SYSTEMD_PROPERTIES] + units)
+    result = host.run_ok('service', ['systemctl', 'show', '-p', SYSTEMD_PROPERTIES] + units, label='systemctl show')
     if result is None:
-        return {}
-    if not result.ok:
-        host.gap('service', 'systemctl show: %s' % result.first_error_line())
         return {}
     states = {}
     for unit, props in parse_systemctl_show(result.stdout).items():

@@ -18,7 +18,7 @@ from ansible_collections.ipsec.doctor.plugins.module_utils._collect.commands imp
 from ansible_collections.ipsec.doctor.plugins.module_utils._collect.context import HostContext
 from ansible_collections.ipsec.doctor.plugins.module_utils._collect.files import HostFiles
 from ansible_collections.ipsec.doctor.plugins.module_utils._collect.processes import scan_processes
-from ansible_collections.ipsec.doctor.tests.unit.plugins.module_utils._collect.fake_host import write_tree
+from ansible_collections.ipsec.doctor.tests.unit.plugins.module_utils._collect.fake_host import make_host, write_tree
 
 
 def test_runner_output_exit_status_and_bound():
@@ -68,6 +68,24 @@ def test_list_files_gives_regular_files_and_states_unlistable_directories(tmp_pa
     monkeypatch.setattr(HostFiles, 'listdir', listdir)
     assert host.list_files('keys', '/etc/swanctl/private') == []
     assert host.errors == [{'subset': 'keys', 'message': 'Permission denied', 'path': '/etc/swanctl/private'}]
+
+
+def test_run_ok_returns_successes_and_states_failures_as_gaps(tmp_path):
+    host = make_host(tmp_path, answers={
+        ('ip', 'xfrm', 'state'): (0, 'src 10.0.0.1 dst 10.0.0.2\n'),
+        ('ip', 'xfrm', 'policy'): (2, '', 'RTNETLINK answers: Operation not permitted\n'),
+        ('certutil',): (255, '', 'certutil: function failed: SEC_ERROR_BAD_DATABASE\n'),
+    })
+    assert host.run_ok('routes', ['ip', 'xfrm', 'state', 'list']).stdout == 'src 10.0.0.1 dst 10.0.0.2\n'
+    assert host.run_ok('routes', ['ip', 'xfrm', 'policy', 'list']) is None
+    assert host.run_ok('certs', ['certutil', '-L'], label='certutil -L', path='/var/lib/ipsec/nss') is None
+    assert host.run_ok('service', ['systemctl', 'show']) is None
+    assert host.errors == [
+        {'subset': 'routes', 'message': 'ip xfrm policy list: RTNETLINK answers: Operation not permitted'},
+        {'subset': 'certs', 'message': 'certutil -L: certutil: function failed: SEC_ERROR_BAD_DATABASE',
+         'path': '/var/lib/ipsec/nss'},
+        {'subset': 'service', 'message': 'systemctl not found'},
+    ]
 
 
 @pytest.mark.parametrize('max_lines, expected_first, expected_count', [(5, 99996, 5), (0, 100001, 0),
