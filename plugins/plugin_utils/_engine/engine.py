@@ -77,17 +77,24 @@ class _LogIndex(object):
         self.by_host = {}
         self.used = set()
         self.position = {}   # id(event) -> its place in its host's log
+        self.gone = set()    # id(event) of the events of connections the host no longer has
         for host in hosts.values():
             if not host.ok:
                 continue
             self.by_host[host.name] = host.log_events
             names = set(conn.get('name') for conn in host.connections)
+            loaded = host.config_loaded
+            # Only a daemon that was asked tells which connections exist apart from the files.
+            known = names | set(loaded.get('loaded_connections') or ()) | set(loaded.get('extra_in_daemon') or ()) \
+                if loaded.get('checked') else None
             for place, event in enumerate(self.by_host[host.name]):
                 self.position[id(event)] = place
                 connection = event.get('connection')
                 if connection not in names and connection and '/' in connection:
                     # Libreswan names the instances of a connection "conn/1x2" (leftsubnets=)
                     connection = connection.split('/', 1)[0]
+                if connection and known is not None and connection not in known:
+                    self.gone.add(id(event))
                 self.events.setdefault((host.name, connection), []).append(event)
 
     def of(self, host_name, connection, single_tunnel):
@@ -105,8 +112,13 @@ class _LogIndex(object):
         return sorted((event for event in found if position[id(event)] > cut), key=lambda event: position[id(event)])
 
     def unused(self, host_name):
-        """The events of host that no tunnel looked at, in log order."""
-        return [event for event in self.by_host.get(host_name, ()) if id(event) not in self.used]
+        """The events of host that no tunnel looked at, in log order.
+
+        Events of a connection that is neither configured nor loaded any more are history of an
+        earlier configuration: they are left out.
+        """
+        return [event for event in self.by_host.get(host_name, ())
+                if id(event) not in self.used and id(event) not in self.gone]
 
 
 def correlate_logs(ctx, findings):

@@ -372,6 +372,8 @@ def test_unexplained_log_failure_is_reported_with_its_lines():
 
 def test_log_failures_of_connections_outside_every_tunnel_are_reported_per_host():
     facts = fb.strongswan_pair()
+    # roadwarrior is loaded in the daemon but in no file the facts read (e.g. loaded over vici by another tool).
+    facts['gw-a']['service']['config_loaded']['extra_in_daemon'] = ['roadwarrior']
     facts['gw-a']['logs']['events'] = [
         fb.event('no_matching_peer_config', 'no matching peer config found', connection='roadwarrior'),
         fb.event('ike_established', 'IKE_SA roadwarrior[3] established between', connection='roadwarrior')]
@@ -379,6 +381,17 @@ def test_log_failures_of_connections_outside_every_tunnel_are_reported_per_host(
     finding = first(report)
     assert (finding['code'], finding['tunnel'], finding['hosts']) == ('LOG_FAILURE_UNEXPLAINED', None, ['gw-a'])
     assert finding['evidence'] == ['gw-a /var/log/charon.log:100: no matching peer config found']
+
+
+def test_log_failures_of_a_connection_the_host_no_longer_has_are_history():
+    facts = fb.strongswan_pair()
+    facts['gw-a']['logs']['events'] = [
+        fb.event('notify_received', 'received TS_UNACCEPTABLE notify, no CHILD_SA built', code='TS_UNACCEPTABLE',
+                 connection='removed-tunnel')]
+    assert codes(run(facts)) == []
+    facts['gw-a']['service']['config_loaded'] = {'checked': False, 'loaded_connections': [],
+                                                 'missing_from_daemon': [], 'extra_in_daemon': []}
+    assert codes(run(facts)) == ['LOG_FAILURE_UNEXPLAINED']
 
 
 def test_failures_before_the_last_established_child_sa_are_history():
