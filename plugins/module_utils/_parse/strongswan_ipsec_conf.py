@@ -436,25 +436,24 @@ class _ConnMapper:
 
     def _proposals(self, conn, child, get):
         value, src = get('ike')
-        proposals, problems = expand_strongswan(value, 'ike', self.version, self.plugins, legacy=True)
-        conn['ike_proposals'] = proposals
-        if src:
-            conn['src']['ike_proposals'] = src
-        for problem in problems:
-            self.error(src, problem)
+        self._set_proposals(conn, 'ike_proposals', 'ike', value, src)
         value, src = get('esp')
         ah_value, ah_src = get('ah')
         if ah_value is not None and value is None:
-            proposals, problems = expand_strongswan(ah_value, 'ah', self.version, self.plugins, legacy=True)
-            src = ah_src
+            proposals = self._set_proposals(child, 'esp_proposals', 'ah', ah_value, ah_src)
         else:
-            proposals, problems = expand_strongswan(value, 'esp', self.version, self.plugins, legacy=True)
-        child['esp_proposals'] = proposals
+            proposals = self._set_proposals(child, 'esp_proposals', 'esp', value, src)
+        child['pfs_groups'] = ke_methods(proposals['effective'])
+
+    def _set_proposals(self, obj, model_key, kind, value, src):
+        """Set obj[model_key] to the proposal set of a setting (stroke semantics); its problems are errors at src."""
+        proposals, problems = expand_strongswan(value, kind, self.version, self.plugins, legacy=True)
+        obj[model_key] = proposals
         if src:
-            child['src']['esp_proposals'] = src
+            obj['src'][model_key] = src
         for problem in problems:
             self.error(src, problem)
-        child['pfs_groups'] = ke_methods(proposals['effective'])
+        return proposals
 
     def _duration(self, get, key, default):
         value, src = get(key)
