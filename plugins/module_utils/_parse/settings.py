@@ -32,7 +32,7 @@ import copy
 import os
 import re
 
-from ansible_collections.ipsec.doctor.plugins.module_utils._model import split_origin
+from ansible_collections.ipsec.doctor.plugins.module_utils._model import origin, split_origin
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.errors import MAX_ERRORS, add_error
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.includes import follow_include
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.source import cannot_read, resolve_include
@@ -348,7 +348,7 @@ class SettingsParser:
         if not is_section(node):
             if node is not None:
                 self.error(file, line, "section '%s' replaces a key of the same name" % name, severity='warning')
-            node = {SRC: '%s:%s' % (file, line)}
+            node = {SRC: origin(file, line)}
             section[name] = node
         return node
 
@@ -357,7 +357,7 @@ class SettingsParser:
             self.error(file, line, "key '%s' has the name of a section; the key is ignored" % name,
                        severity='warning')
             return
-        section[name] = {'value': value, 'src': '%s:%s' % (file, line)}
+        section[name] = {'value': value, 'src': origin(file, line)}
 
     def resolve_references(self):
         """Copy inherited keys and sections into every section that references others."""

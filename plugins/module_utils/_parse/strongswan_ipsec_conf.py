@@ -33,6 +33,7 @@ from ansible_collections.ipsec.doctor.plugins.module_utils._model import (
     new_child,
     new_connection,
     normalize_identity,
+    origin,
     parse_bool,
     parse_duration,
     set_auth_value,
@@ -185,7 +186,7 @@ class IpsecConfReader:
         if problem:
             self.error(file, number, "%s for '%s'" % (problem, key))
             return
-        src = '%s:%s' % (file, number)
+        src = origin(file, number)
         if key == 'also':
             self.current.also.extend((name, src) for name in value.split())
         else:
@@ -604,7 +605,7 @@ def parse_ipsec_conf(path=DEFAULT_PATH, reader=None, context=None):
         section = cas.by_name[name]
         ca_sections.append({'name': name, 'cacert': path_value,
                             'auto': settings.get('auto', ('ignore', None))[0],
-                            'src': '%s:%s' % (section.file, section.line)})
+                            'src': origin(section.file, section.line)})
     return {
         'connections': connections,
         'ca_sections': ca_sections,

@@ -26,6 +26,7 @@ from ansible_collections.ipsec.doctor.plugins.module_utils._model import (
     new_child,
     new_connection,
     normalize_identity,
+    origin,
     parse_bool,
     parse_duration,
     set_auth_value,
@@ -222,7 +223,7 @@ class _SwanctlMapper:
         rounds.sort(key=lambda item: (item[0], item[1]))
         if not rounds:
             # A side without a section of its own still has one (unspecified) round.
-            rounds.append((0, 0, side, {SRC: '%s:%s' % (conn['file'], conn['line'])}))
+            rounds.append((0, 0, side, {SRC: origin(conn['file'], conn['line'])}))
         for index, (_order, _position, sub_name, sub) in enumerate(rounds):
             conn['%s_auth' % side].append(new_auth_round(index + 1))
             if side == 'remote':
