@@ -86,23 +86,23 @@ def collect(host):
             files.append(file_meta[path])
         return file_meta[path]
 
+    def add_entry(secret):
+        entry = dict(secret)
+        meta = meta_of(secret['file'])
+        entry.update({'file_mode': meta['mode'], 'file_owner': meta['owner']})
+        entries.append(entry)
+
     for item in parsed_configs(host):
         if item['format'] != SWANCTL:
             continue
         for secret in item['result'].get('secrets') or []:
-            entry = dict(secret)
-            meta = meta_of(secret['file'])
-            entry.update({'file_mode': meta['mode'], 'file_owner': meta['owner']})
-            entries.append(entry)
+            add_entry(secret)
     for item in parsed_secrets(host):
         result = item['result']
         for path in result.get('files') or []:
             meta_of(path)
         for secret in result.get('entries') or []:
-            entry = dict(secret)
-            meta = meta_of(secret['file'])
-            entry.update({'file_mode': meta['mode'], 'file_owner': meta['owner']})
-            entries.append(entry)
+            add_entry(secret)
         errors.extend(result.get('errors') or [])
     if not host.psk_key and any(entry.get('type') in SHARED_TYPES for entry in entries):
         host.gap('secrets', NO_KEY_MESSAGE)
