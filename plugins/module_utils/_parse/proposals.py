@@ -318,7 +318,7 @@ def _libreswan_one(text, kind, major, pfs=True, problems=None):
                 return None, ["unknown encryption algorithm '%s' in %s proposal '%s'"
                               % (word + ('-' + key_bits if key_bits else ''), kind, text)]
             _add(proposal, ENCR, names)
-    hashes, ke, problem = _libreswan_hashes_and_ke(tokens, kind, text)
+    hashes, ke, problem = _libreswan_hashes_and_ke(tokens, kind, text, last_is_ke=bool(ke_part))
     if problem:
         return None, [problem]
     aead = bool(proposal.get(ENCR)) and all(is_aead(name) for name in proposal[ENCR])
@@ -356,8 +356,12 @@ def _libreswan_one(text, kind, major, pfs=True, problems=None):
     return proposal, problems
 
 
-def _libreswan_hashes_and_ke(tokens, kind, text):
-    """Split the tokens after the cipher into hash lists and a KE list; return (hashes, ke, problem)."""
+def _libreswan_hashes_and_ke(tokens, kind, text, last_is_ke=False):
+    """Split the tokens after the cipher into hash lists and a KE list; return (hashes, ke, problem).
+
+    last_is_ke: the last token followed a ';', where pluto reads a KE only ('aes;none' has no PFS group,
+    not the integrity 'none').
+    """
     hashes = []
     ke = None
     max_hashes = 2 if kind == 'ike' else 1
@@ -373,7 +377,8 @@ def _libreswan_hashes_and_ke(tokens, kind, text):
         if is_last and unsupported and all(name is not None for name in as_ke):
             return None, None, "%s DH algorithm '%s' is not supported (proposal '%s')" % (
                 kind.upper(), unsupported[0], text)
-        if ke is None and len(hashes) < max_hashes and all(name is not None for name in as_hash):
+        if ke is None and len(hashes) < max_hashes and all(name is not None for name in as_hash) \
+                and not (last_is_ke and is_last):
             if kind == 'ike' and len(hashes) == 1 and hashes[0]:
                 # pluto read the first hash as the PRF, so nothing but a KE may follow.
                 return None, None, "%s proposal '%s' contains unexpected '%s'" % (kind.upper(), text, token)

@@ -466,6 +466,11 @@ ALGPARSE_4_10 = [
     ('esp=aes-none;dh14', "ERROR: non-AEAD ESP encryption algorithm AES_CBC cannot have 'NONE' as the integrity algorithm"),
     ('ah=none', "ERROR: AH cannot have 'none' as the integrity algorithm"),
     ('ah=null', "ERROR: AH cannot have 'none' as the integrity algorithm"),
+    # after ';' comes a KE only (testing/pluto/ikev2-child-04-dh-none-pfs-yes: esp=aes;none)
+    ('esp=aes;none', 'AES_CBC-HMAC_SHA2_512_256+HMAC_SHA2_256_128-NONE'),
+    ('esp=aes_gcm;none', 'AES_GCM_16-NONE-NONE'),
+    ('esp=aes-none;none', "ERROR: non-AEAD ESP encryption algorithm AES_CBC cannot have 'NONE' as the integrity algorithm"),
+    ('esp=aes;sha1', "ERROR: ESP DH algorithm 'sha1' is not recognized"),
 ]
 
 
