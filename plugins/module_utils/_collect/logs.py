@@ -110,25 +110,19 @@ def collect(host):
     """Return {source, sources, window, events} (docs/facts.md `logs`)."""
     max_lines = int(host.options.get('log_lines', 2000) or 0)
     since = host.options.get('log_since')
+    read = []
+    if daemons.families(host):
+        read.extend(_read_file(host, family, path, max_lines, filtered=False) for family, path in _daemon_files(host))
+        read.extend(_read_file(host, None, path, max_lines, filtered=True)
+                    for path in SYSTEM_LOGS if host.files.isfile(path))
+        if journald_running(host):
+            read.append(_read_journal(host, max_lines, since))
     sources = []
     events = []
-    if daemons.families(host):
-        for family, path in _daemon_files(host):
-            source, found = _read_file(host, family, path, max_lines, filtered=False)
-            if source is not None:
-                sources.append(source)
-                events.extend(found)
-        for path in SYSTEM_LOGS:
-            if host.files.isfile(path):
-                source, found = _read_file(host, None, path, max_lines, filtered=True)
-                if source is not None:
-                    sources.append(source)
-                    events.extend(found)
-        if journald_running(host):
-            source, found = _read_journal(host, max_lines, since)
-            if source is not None:
-                sources.append(source)
-                events.extend(found)
+    for source, found in read:
+        if source is not None:
+            sources.append(source)
+            events.extend(found)
     if len(events) > MAX_EVENTS:
         events = events[-MAX_EVENTS:]
     return {
