@@ -40,6 +40,7 @@ from ansible_collections.ipsec.doctor.plugins.module_utils._model import (
     origin,
     parse_bool,
     parse_duration,
+    split_list,
     split_origin,
 )
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.errors import add_error
@@ -168,7 +169,7 @@ def _split_list(value):
     text = value.strip()
     if text.startswith('{') and text.endswith('}'):
         text = text[1:-1]
-    return [item for item in re.split(r'[\s,]+', text) if item]
+    return split_list(text)
 
 
 def _split_end_key(key):
