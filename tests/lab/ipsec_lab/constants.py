@@ -16,7 +16,6 @@ BRIDGE = PREFIX + "wan"
 WAN_PREFIXLEN = 26
 CONTROLLER_ADDR = "198.51.100.1"
 WAN_NET = "198.51.100.0/26"
-DOMAIN = "lab"
 
 # Retransmit settings: "peer not responding" after ~12 s instead of ~165 s.
 RETRANSMIT_TRIES = 3

@@ -48,11 +48,6 @@ def add_netns(netns):
     ip("link", "set", "lo", "up", netns=netns)
 
 
-def set_sysctl(netns, key, value):
-    """Set a sysctl (dotted ``key`` below net.) inside ``netns``."""
-    run(["ip", "netns", "exec", netns, "sysctl", "-q", "-w", "net.%s=%s" % (key, value)])
-
-
 def attach_wan(netns, root_link, addr):
     """Give ``netns`` an ``eth0`` on the WAN bridge (root side ``root_link``) with ``addr``."""
     ip("link", "add", root_link, "type", "veth", "peer", "name", "eth0", "netns", netns)

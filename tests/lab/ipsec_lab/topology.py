@@ -30,11 +30,3 @@ GROUP_VARS = {
     "legacy": {"ipsec_lab_daemon": "strongswan", "ipsec_lab_config": "ipsec.conf", "ipsec_lab_log": "/var/log/charon.log"},
     "libreswan": {"ipsec_lab_daemon": "libreswan", "ipsec_lab_config": "ipsec.conf", "ipsec_lab_log": "/var/log/pluto.log"},
 }
-
-
-def spec(name):
-    """The HostSpec called ``name``."""
-    for item in HOSTS:
-        if item.name == name:
-            return item
-    raise KeyError(name)
