@@ -8,7 +8,10 @@
 Faults are diagnosed from the facts alone: the test injects them (configuration written, daemons
 restarted) and runs ``ansible-playbook ipsec.doctor.diagnose`` without a connection attempt. The
 lab's independent pairs (sw1-sw2 and sw3-sw4 with swanctl, lg1-lg2 with ipsec.conf, ls1-ls2 with
-Libreswan) each carry another fault, and one playbook run diagnoses all of them.
+Libreswan) each carry another fault, and one playbook run diagnoses all of them. Further tests: two
+faults on one tunnel, healthy tunnels (also strongSwan-Libreswan and legacy-swanctl), the log lines
+of a failed attempt as evidence from both ends, faults that only time out after an attempt, and an
+unreachable inventory host.
 
 Run as root: ``python -m pytest -p ipsec_lab.pytest_plugin tests/integration/test_diagnose_lab.py``
 with tests/lab on PYTHONPATH (scripts/test.sh does this).
@@ -20,6 +23,7 @@ __metaclass__ = type
 import pytest
 
 from ipsec_lab.faults import CATALOGUE, FAULTS
+from ipsec_lab.scenario import check_concurrently
 
 pytestmark = pytest.mark.lab
 
@@ -267,6 +271,32 @@ def test_log_events_of_a_failed_attempt_are_evidence_on_both_sides(lab, scenario
             lines = [line for line in evidence if line.startswith(host + ' /var/log/')]
             assert lines, 'no log line of %s in the evidence:\n%s' % (host, '\n'.join(evidence))
         assert any('AUTHENTICATION_FAILED' in line for line in evidence if line.startswith(a + ' ')), evidence
+
+
+# Faults that leave only a timeout in the logs (retransmits, then giving up), one per pair.
+TIMEOUT_FAULTS = {('sw1', 'sw2'): 'udp500_dropped', ('sw3', 'sw4'): 'udp4500_dropped', ('lg1', 'lg2'): 'daemon_stopped'}
+
+
+def test_after_a_timed_out_attempt_the_cause_stays_first(lab, scenarios, diagnose_playbook):
+    """After one attempt that timed out, the static cause is still first and the initiator's give-up backs it."""
+    chosen = dict((pair, fault) for pair, fault in TIMEOUT_FAULTS.items() if set(pair) <= set(lab.hosts))
+    tunnels = scenarios.only(*[pair + ('psk',) for pair in chosen])
+    results = check_concurrently([(tunnel, [fault]) for tunnel, fault in zip(tunnels, chosen.values())])
+    for result in results:
+        assert result.ok, result.report()
+    run = diagnose_playbook.run(sorted(name for pair in chosen for name in pair))
+    run.check_exit_code('error')
+    for pair, fault in chosen.items():
+        findings = run.findings_of(*pair)
+        assert findings and findings[0]['code'] == FAULTS[fault].finding, '%s:\n%s' % (fault, describe(findings))
+        given_up = [line for line in findings[0]['evidence']
+                    if line.startswith(pair[0] + ' /var/log/') and 'giving up after' in line]
+        assert given_up, '%s: no give-up line of %s in\n%s' % (fault, pair[0], '\n'.join(findings[0]['evidence']))
+    # Errors but nothing critical on sw1-sw2: with ipsec_doctor_fail_on=critical the run passes.
+    run = diagnose_playbook.run(['sw1', 'sw2'], fail_on='critical')
+    assert [item for item in run.report['findings'] if item['severity'] == 'error'], describe(run.report['findings'])
+    assert run.returncode == 0, run.output()
+    run.check_exit_code('critical')
 
 
 def test_unreachable_host_is_reported_and_the_others_diagnosed(lab, scenarios, diagnose_playbook, tmp_path):
