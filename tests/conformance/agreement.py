@@ -104,8 +104,9 @@ class Tally:
             lines.append('ID checks not comparable (the parser leaves the ID open, charon takes it from a '
                          'certificate or public key): %d' % len(self.from_credential))
         if self.not_comparable:
-            lines.append('checks not comparable (an ID from a placeholder certificate, an address the '
-                         'oracle does not print): %d' % self.not_comparable)
+            lines.append('checks not comparable (the oracle cannot show the value as the file means it: IDs of '
+                         'placeholder certificates, %%defaultroute, interface names, virtual subnets): %d'
+                         % self.not_comparable)
         for item in self.unflagged[:limit]:
             lines.append('refused, parser silent: %s: %s' % (self.shown(item['file']), item['daemon']))
         for error in self.parser_errors[:limit]:

@@ -24,6 +24,8 @@ _ICMP = (1, 58)
 def _address(text):
     if text in ('dynamic', '%dynamic', '%any', '%any4', '%any6'):
         return text.lstrip('%')
+    if text == '0/0':  # Libreswan's short form of 0.0.0.0/0
+        return '0.0.0.0/0'
     for separator in ('..', '-'):
         if separator in text and '/' not in text:
             first, last = text.split(separator, 1)

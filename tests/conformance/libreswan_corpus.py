@@ -23,6 +23,7 @@ from ansible_collections.ipsec.doctor.plugins.module_utils._parse.libreswan_conf
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.source import FileSystemReader
 
 from agreement import MISSING_REFERENCE, ORACLE_FAILED, REFUSED, Tally
+from canonical import canonical_ts
 
 LIBRESWAN_TREE = '/var/cache/ipsec-doctor-lab/libreswan'
 READWRITECONF = LIBRESWAN_TREE + '/usr/libexec/ipsec/readwriteconf'
@@ -178,8 +179,20 @@ def _id(written, host, absent):
 def _subnets(end):
     written = end.get('subnets') or ''
     if written:
-        return sorted(item for item in re.split(r'[\s,{}]+', written) if item)
+        return sorted(set(item for item in re.split(r'[\s,{}]+', written) if item))
     return [end['subnet']] if end.get('subnet') else ['dynamic']
+
+
+def _virtual(selectors):
+    """vhost:/vnet: (virtual subnets) and %no: readwriteconf does not print them back."""
+    return any(ts.startswith(('vhost:', 'vnet:', '%')) for ts in selectors)
+
+
+def _is_host_selector(selectors, host):
+    """leftsubnet=<left>/32 (or /128): pluto keeps no subnet for it, as for no leftsubnet at all."""
+    if not host or len(selectors) != 1:
+        return False
+    return canonical_ts(selectors[0]) == canonical_ts(host) and canonical_ts(host) != host
 
 
 def _plain_ts(selectors):
@@ -238,7 +251,14 @@ def compare_file(tally, path, roots, algorithms):
                           _id(ends[side].get('id'), host, None if role == 'local' else '%any'))
             selectors = [ts for each in parser[name] for child in each['children']
                          for ts in child['%s_ts' % role]]
-            tally.compare_ts(path, '%s %s' % (name, role), _plain_ts(selectors), _subnets(ends[side]))
+            parsed_ts, daemon_ts = _plain_ts(selectors), _subnets(ends[side])
+            if daemon_ts == ['dynamic'] and _virtual(parsed_ts):
+                tally.not_comparable += 1
+            elif daemon_ts == ['dynamic'] and _is_host_selector(parsed_ts, host):
+                tally.spelling_only += 1
+                tally.compare(path, 'ts', '%s %s' % (name, role), parsed_ts, parsed_ts)
+            else:
+                tally.compare_ts(path, '%s %s' % (name, role), parsed_ts, daemon_ts)
 
 
 def _refused(tally, path, errors, refusals):

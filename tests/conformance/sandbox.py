@@ -91,6 +91,12 @@ def _run(argv, env=None):
     return proc.returncode, proc.stdout.decode('utf-8', 'replace'), proc.stderr.decode('utf-8', 'replace')
 
 
+def _pki(arguments, output):
+    """Run strongSwan's pki with its output into the file output."""
+    with open(output, 'w') as handle:
+        subprocess.run(['pki'] + arguments, stdout=handle, stderr=subprocess.DEVNULL, check=True)
+
+
 def _wait_for(predicate, timeout):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -208,12 +214,9 @@ class Worker:
             handle.write(STRONGSWAN_CONF_TEXT)
         with open(EMPTY_SWANCTL, 'w') as handle:
             handle.write('')
-        subprocess.run(['pki', '--gen', '--type', 'ecdsa', '--size', '256', '--outform', 'pem'],
-                       stdout=open(PLACEHOLDER_KEY, 'w'), stderr=subprocess.DEVNULL, check=True)
-        subprocess.run(['pki', '--self', '--ca', '--in', PLACEHOLDER_KEY, '--dn', PLACEHOLDER_DN, '--outform', 'pem'],
-                       stdout=open(PLACEHOLDER_CERT, 'w'), stderr=subprocess.DEVNULL, check=True)
-        subprocess.run(['pki', '--pub', '--in', PLACEHOLDER_KEY, '--outform', 'pem'],
-                       stdout=open(PLACEHOLDER_PUBKEY, 'w'), stderr=subprocess.DEVNULL, check=True)
+        _pki(['--gen', '--type', 'ecdsa', '--size', '256', '--outform', 'pem'], PLACEHOLDER_KEY)
+        _pki(['--self', '--ca', '--in', PLACEHOLDER_KEY, '--dn', PLACEHOLDER_DN, '--outform', 'pem'], PLACEHOLDER_CERT)
+        _pki(['--pub', '--in', PLACEHOLDER_KEY, '--outform', 'pem'], PLACEHOLDER_PUBKEY)
         for path in ('/etc/ipsec.secrets', '/etc/ipsec.d', '/etc/swanctl'):
             if os.path.exists(path):
                 target = EMPTY_SWANCTL if os.path.isfile(path) else EMPTY_DIR

@@ -68,6 +68,24 @@ def _ids_from_credentials(seen, side, parser_ids, daemon_ids):
     return True
 
 
+def _stroke_ids_from_certificate(conn, side, parser_ids, daemon_ids):
+    """The parser leaves an ID open for a side with a certificate; charon shows the side's address.
+
+    charon takes such an ID from the certificate's subject once it has loaded it; the corpus
+    lacks the certificates (the test environment generates them), so charon falls back to
+    the address, which is not what it would use on the test host.
+    """
+    rounds = conn['%s_auth' % side]
+    if len(parser_ids) != len(daemon_ids):
+        return False
+    for index, (parsed, reported) in enumerate(zip(parser_ids, daemon_ids)):
+        if parsed == reported:
+            continue
+        if parsed is not None or not rounds[index].get('certs') or reported not in conn['%s_addrs' % side]:
+            return False
+    return True
+
+
 def compare_swanctl(tally, path, sandbox):
     """Load one swanctl.conf into charon and compare the connections."""
     tally.files += 1
@@ -136,12 +154,19 @@ def compare_ipsec_conf(tally, path, sandbox):
             continue
         conn, seen = parser[name], daemon[name]
         peer = seen['peer']
-        tally.compare(path, 'addresses', name + ' local_addrs', ','.join(conn['local_addrs']) or '%any',
-                      peer['local_addrs'])
-        tally.compare(path, 'addresses', name + ' remote_addrs', ','.join(conn['remote_addrs']) or '%any',
-                      peer['remote_addrs'])
-        tally.compare(path, 'ids', name + ' local', _auth_ids(conn['local_auth']), peer['local_ids'])
-        tally.compare(path, 'ids', name + ' remote', _auth_ids(conn['remote_auth']), peer['remote_ids'])
+        for side in ('local', 'remote'):
+            written = ','.join(conn['%s_addrs' % side]) or '%any'
+            if written == '%defaultroute':
+                # starter resolves it from the routing table, and the sandbox has no default route
+                tally.not_comparable += 2
+                continue
+            tally.compare(path, 'addresses', '%s %s_addrs' % (name, side), written, peer['%s_addrs' % side])
+            parser_ids = _auth_ids(conn['%s_auth' % side])
+            if parser_ids != peer['%s_ids' % side] and _stroke_ids_from_certificate(conn, side, parser_ids,
+                                                                                  peer['%s_ids' % side]):
+                tally.from_credential.append('%s %s %s' % (tally.shown(path), name, side))
+                continue
+            tally.compare(path, 'ids', '%s %s' % (name, side), parser_ids, peer['%s_ids' % side])
         child = conn['children'][0] if conn['children'] else None
         tally.compare(path, 'names', name + ' child', child is not None, seen['local_ts'] is not None)
         if child is not None and seen['local_ts'] is not None:
