@@ -162,11 +162,11 @@ def compare_ipsec_conf(tally, path, sandbox):
                 continue
             tally.compare(path, 'addresses', '%s %s_addrs' % (name, side), written, peer['%s_addrs' % side])
             parser_ids = _auth_ids(conn['%s_auth' % side])
-            if parser_ids != peer['%s_ids' % side] and _stroke_ids_from_certificate(conn, side, parser_ids,
-                                                                                  peer['%s_ids' % side]):
+            daemon_ids = peer['%s_ids' % side]
+            if parser_ids != daemon_ids and _stroke_ids_from_certificate(conn, side, parser_ids, daemon_ids):
                 tally.from_credential.append('%s %s %s' % (tally.shown(path), name, side))
                 continue
-            tally.compare(path, 'ids', '%s %s' % (name, side), parser_ids, peer['%s_ids' % side])
+            tally.compare(path, 'ids', '%s %s' % (name, side), parser_ids, daemon_ids)
         child = conn['children'][0] if conn['children'] else None
         tally.compare(path, 'names', name + ' child', child is not None, seen['local_ts'] is not None)
         if child is not None and seen['local_ts'] is not None:
