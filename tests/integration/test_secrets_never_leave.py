@@ -8,8 +8,9 @@
 The lab hosts get PSK tunnels whose secrets are unique canaries (swanctl secrets, the legacy
 ipsec.secrets, Libreswan's ipsec.secrets) and a certificate tunnel whose private key file is the
 canary key. One failed attempt puts the PSK failure into the logs. Then the diagnose playbook runs at
--vvvv with ANSIBLE_LOG_PATH set; neither its stdout and stderr, nor the log file, nor any report file
-holds a canary or the per-run PSK digest key that the role generated (read back by a test callback).
+-vvvv with ANSIBLE_LOG_PATH set; neither its stdout and stderr, nor the log file, nor any report file,
+nor Ansible's local temporary folder holds a canary or the per-run PSK digest key that the role
+generated (read back by a test callback).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -133,6 +134,8 @@ def test_no_secret_in_any_output(lab, scenario, diagnose_playbook, tmp_path):
 
     texts = {'stdout': run.stdout, 'stderr': run.stderr}
     texts.update(written_files(str(outputs)))
+    # Whatever Ansible left in its local temporary folder counts too.
+    texts.update(written_files(diagnose_playbook.env()['ANSIBLE_LOCAL_TEMP']))
     assert str(log_path) in texts and os.path.join(str(outputs), 'report', 'report.json') in texts, sorted(texts)
     assert len(run.stdout) > 100000, 'a -vvvv run prints the module results (%d characters)' % len(run.stdout)
     leaks = ['%s in %s' % (name, where) for name, canary in sorted(canaries.items())
