@@ -18,6 +18,7 @@ import os
 import subprocess
 import sys
 import time
+from xml.etree import ElementTree
 
 import pytest
 
@@ -107,11 +108,24 @@ class DiagnoseRun(object):
                 if (tunnel_id is not None and finding['tunnel'] == tunnel_id)
                 or (finding['tunnel'] is None and finding['hosts'] and set(finding['hosts']) <= pair)]
 
-    def check_exit_code(self, fail_on='error'):
-        """Assert the exit code follows ipsec_doctor_fail_on: 2 (failed task) when reached, else 0."""
+    def check_fail_on(self, fail_on='error'):
+        """Assert the run follows ipsec_doctor_fail_on.
+
+        The exit code is 2 (a failed task) when a finding reaches fail_on, else 0; the failures of
+        junit.xml are exactly the findings at or above fail_on (a host's finding is a failure in each
+        of its tunnels' test cases); all four report files are there.
+        """
         assert self.report is not None, 'no report.json\n' + self.output()
         expected = 2 if fail_on_reached(self.report, fail_on) else 0
         assert self.returncode == expected, self.output()
+        assert sorted(os.listdir(self.report_dir)) == ['junit.xml', 'report.html', 'report.json', 'report.md']
+        reaching = set()
+        if fail_on != 'never':
+            reaching = set('[%s] %s' % (item['severity'], item['summary']) for item in self.report['findings']
+                           if SEVERITIES.index(item['severity']) >= SEVERITIES.index(fail_on))
+        junit = ElementTree.parse(os.path.join(self.report_dir, 'junit.xml'))
+        failures = set(item.get('message') for item in junit.getroot().iter('failure'))
+        assert failures == reaching
 
 
 class DiagnoseRunner(object):

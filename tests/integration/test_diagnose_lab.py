@@ -176,10 +176,10 @@ def test_fault_is_the_first_finding(fault_rounds, pair, fault):
         '%s on %s-%s: expected %s first, got\n%s' % (fault, pair[0], pair[1], expected, describe(findings)))
 
 
-def test_fault_rounds_exit_codes(fault_rounds):
-    """Every faulty run fails (exit 2) because a finding reaches the default ipsec_doctor_fail_on (error)."""
+def test_fault_rounds_fail_at_error(fault_rounds):
+    """Every faulty run fails (exit 2) with junit failures, as a finding reaches the default fail_on (error)."""
     for _chosen, run in fault_rounds:
-        run.check_exit_code('error')
+        run.check_fail_on('error')
 
 
 def test_two_faults_on_one_tunnel_are_both_reported(lab, scenarios, diagnose_playbook):
@@ -193,7 +193,7 @@ def test_two_faults_on_one_tunnel_are_both_reported(lab, scenarios, diagnose_pla
     for tunnel, faults in zip(scenarios.only(*specs), combos.values()):
         tunnel.inject(*faults)
     run = diagnose_playbook.run(sorted(name for pair in combos for name in pair))
-    run.check_exit_code('error')
+    run.check_fail_on('error')
     for pair, faults in combos.items():
         findings = run.findings_of(*pair)
         codes = [item['code'] for item in findings]
@@ -251,7 +251,7 @@ def test_healthy_tunnels_have_no_finding_above_info(lab, scenarios, diagnose_pla
         assert entry['state'] == 'established' or libreswan_end and entry['state'] == 'connecting', entry
     for name in hosts:
         assert run.report['hosts'][name]['facts_ok'], run.report['hosts'][name]
-    run.check_exit_code('warning')
+    run.check_fail_on('warning')
 
 
 def test_log_events_of_a_failed_attempt_are_evidence_on_both_sides(lab, scenarios, diagnose_playbook):
@@ -262,7 +262,7 @@ def test_log_events_of_a_failed_attempt_are_evidence_on_both_sides(lab, scenario
         result = tunnel.check()
         assert result.ok, result.report()
     run = diagnose_playbook.run(sorted(name for pair in pairs for name in pair))
-    run.check_exit_code('error')
+    run.check_fail_on('error')
     for a, b in pairs:
         findings = without_lab_kernel_gap(run, (a, b))
         assert findings and findings[0]['code'] == 'PSK_MISMATCH', describe(findings)
@@ -285,7 +285,7 @@ def test_after_a_timed_out_attempt_the_cause_stays_first(lab, scenarios, diagnos
     for result in results:
         assert result.ok, result.report()
     run = diagnose_playbook.run(sorted(name for pair in chosen for name in pair))
-    run.check_exit_code('error')
+    run.check_fail_on('error')
     for pair, fault in chosen.items():
         findings = run.findings_of(*pair)
         assert findings and findings[0]['code'] == FAULTS[fault].finding, '%s:\n%s' % (fault, describe(findings))
@@ -296,7 +296,7 @@ def test_after_a_timed_out_attempt_the_cause_stays_first(lab, scenarios, diagnos
     run = diagnose_playbook.run(['sw1', 'sw2'], fail_on='critical')
     assert [item for item in run.report['findings'] if item['severity'] == 'error'], describe(run.report['findings'])
     assert run.returncode == 0, run.output()
-    run.check_exit_code('critical')
+    run.check_fail_on('critical')
 
 
 def test_unreachable_host_is_reported_and_the_others_diagnosed(lab, scenarios, diagnose_playbook, tmp_path):
@@ -317,4 +317,4 @@ def test_unreachable_host_is_reported_and_the_others_diagnosed(lab, scenarios, d
     findings = run.findings_of('sw1', 'sw2')
     assert findings and findings[0]['code'] == 'IP_FORWARD_DISABLED', describe(findings)
     assert run.report['hosts']['sw1']['facts_ok'] and run.report['hosts']['sw2']['facts_ok']
-    run.check_exit_code('error')
+    run.check_fail_on('error')
