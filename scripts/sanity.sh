@@ -7,7 +7,4 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$repo/scripts/lib/env.sh"
 # shellcheck source=scripts/lib/stage.sh
 source "$repo/scripts/lib/stage.sh"
-dest=$(stage_collection "$repo")
-cd "$dest"
-trap 'stage_cleanup "$dest"' EXIT
-"$IPSEC_DOCTOR_VENV/bin/ansible-test" sanity --venv --python "${IPSEC_DOCTOR_PYTHON:-3.11}" --color no "$@"
+run_staged_ansible_test "$repo" sanity "$@"

@@ -21,3 +21,14 @@ stage_cleanup() {
         */ipsec-doctor-stage.*/ansible_collections/ipsec/doctor) rm -rf "${dest%/ansible_collections/ipsec/doctor}" ;;
     esac
 }
+
+# Runs `ansible-test SUBCOMMAND --venv ARGS...` on a staged copy and removes the copy afterwards.
+run_staged_ansible_test() {
+    local repo=$1 subcommand=$2 dest rc=0
+    shift 2
+    dest=$(stage_collection "$repo")
+    (cd "$dest" && "$IPSEC_DOCTOR_VENV/bin/ansible-test" "$subcommand" --venv \
+        --python "${IPSEC_DOCTOR_PYTHON:-3.11}" --color no "$@") || rc=$?
+    stage_cleanup "$dest"
+    return "$rc"
+}

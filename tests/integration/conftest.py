@@ -174,12 +174,18 @@ class DiagnoseRunner(object):
 
 
 @pytest.fixture(scope='session')
-def diagnose_playbook(lab, tmp_path_factory):
-    """A DiagnoseRunner for the running lab (skips without ansible-playbook or the collection)."""
+def collections_dir():
+    """The folder that holds ansible_collections/ipsec/doctor (skips when there is none)."""
     collections = collections_path()
     if collections is None:
         pytest.skip('set ANSIBLE_COLLECTIONS_PATH to a folder that holds ansible_collections/ipsec/doctor')
-    runner = DiagnoseRunner(lab, str(tmp_path_factory.mktemp('diagnose')), collections)
+    return collections
+
+
+@pytest.fixture(scope='session')
+def diagnose_playbook(lab, tmp_path_factory, collections_dir):
+    """A DiagnoseRunner for the running lab (skips without ansible-playbook or the collection)."""
+    runner = DiagnoseRunner(lab, str(tmp_path_factory.mktemp('diagnose')), collections_dir)
     if not os.access(runner.ansible_playbook, os.X_OK):
         pytest.skip('no ansible-playbook next to %s' % sys.executable)
     return runner

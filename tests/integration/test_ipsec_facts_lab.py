@@ -5,9 +5,8 @@
 
 """ipsec_facts against real daemons: the lab's swanctl hosts, over SSH through Ansible.
 
-Run as root from the repository: ``python -m pytest tests/integration/test_ipsec_facts_lab.py``
-(with ANSIBLE_COLLECTIONS_PATH pointing at a folder that holds ansible_collections/ipsec/doctor
-when the checkout is not inside one). Skips where the lab cannot run.
+Run as root from the repository: ``python -m pytest tests/integration/test_ipsec_facts_lab.py``;
+the lab and the collection path come from tests/integration/conftest.py. Skips where the lab cannot run.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -18,34 +17,13 @@ import os
 import subprocess
 import sys
 
-import pytest
 
-LAB_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'lab')
-sys.path.insert(0, LAB_DIR)
-
-# pylint: disable-next=wrong-import-position,unused-import
-from ipsec_lab.pytest_plugin import ansible_bin, cert_tunnel, lab, psk_tunnel, scenario  # noqa: E402,F401
-
-
-def collections_path():
-    """The folder that holds ansible_collections/ipsec/doctor, or None."""
-    if os.environ.get('ANSIBLE_COLLECTIONS_PATH'):
-        return os.environ['ANSIBLE_COLLECTIONS_PATH']
-    parts = os.path.abspath(__file__).split(os.sep)
-    if 'ansible_collections' in parts:
-        return os.sep.join(parts[:parts.index('ansible_collections')])
-    return None
-
-
-def gather(lab, ansible_bin, tmp_path, host, args='psk_digest_key=lab-run-key'):
+def gather(lab, ansible_bin, tmp_path, host, collections, args='psk_digest_key=lab-run-key'):
     """Run ipsec.doctor.ipsec_facts on one lab host over SSH; return ansible_facts.ipsec."""
-    path = collections_path()
-    if path is None:
-        pytest.skip('set ANSIBLE_COLLECTIONS_PATH to a folder that holds ansible_collections/ipsec/doctor')
     config = tmp_path / 'ansible.cfg'
     config.write_text('[defaults]\n', encoding='utf-8')
     env = dict(os.environ, ANSIBLE_HOST_KEY_CHECKING='False', ANSIBLE_LOCAL_TEMP=str(tmp_path / 'tmp'),
-               ANSIBLE_CONFIG=str(config), ANSIBLE_COLLECTIONS_PATH=path, ANSIBLE_STDOUT_CALLBACK='minimal')
+               ANSIBLE_CONFIG=str(config), ANSIBLE_COLLECTIONS_PATH=collections, ANSIBLE_STDOUT_CALLBACK='minimal')
     proc = subprocess.run([ansible_bin, '-i', lab.inventory_path, host, '-m', 'ipsec.doctor.ipsec_facts', '-a', args],
                           cwd=str(tmp_path), env=env, capture_output=True, text=True, timeout=120, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -53,8 +31,8 @@ def gather(lab, ansible_bin, tmp_path, host, args='psk_digest_key=lab-run-key'):
     return result['ansible_facts']['ipsec']
 
 
-def test_swanctl_host_with_an_established_psk_tunnel(lab, ansible_bin, psk_tunnel, tmp_path):
-    facts = gather(lab, ansible_bin, tmp_path, 'sw1')
+def test_swanctl_host_with_an_established_psk_tunnel(lab, ansible_bin, psk_tunnel, tmp_path, collections_dir):
+    facts = gather(lab, ansible_bin, tmp_path, 'sw1', collections_dir)
     assert facts['gathered'] == ['service', 'config', 'secrets', 'certs', 'keys', 'ports', 'firewall', 'kernel',
                                  'sysctl', 'routes', 'sas', 'logs']
     assert facts['errors'] == []
@@ -95,16 +73,16 @@ def test_swanctl_host_with_an_established_psk_tunnel(lab, ansible_bin, psk_tunne
     assert 'ike_established' in kinds and 'child_established' in kinds
 
 
-def test_both_ends_digest_the_same_psk_equally(lab, ansible_bin, psk_tunnel, tmp_path):
+def test_both_ends_digest_the_same_psk_equally(lab, ansible_bin, psk_tunnel, tmp_path, collections_dir):
     digests = []
     for host in ('sw1', 'sw2'):
-        facts = gather(lab, ansible_bin, tmp_path, host)
+        facts = gather(lab, ansible_bin, tmp_path, host, collections_dir)
         digests.append([entry['digest'] for entry in facts['secrets']['entries'] if entry['type'] == 'PSK'][0])
     assert digests[0] == digests[1] and digests[0] is not None
 
 
-def test_certificate_host_keys_and_certs(lab, ansible_bin, cert_tunnel, tmp_path):
-    facts = gather(lab, ansible_bin, tmp_path, 'sw1', args='gather_subset=certs,keys,sas')
+def test_certificate_host_keys_and_certs(lab, ansible_bin, cert_tunnel, tmp_path, collections_dir):
+    facts = gather(lab, ansible_bin, tmp_path, 'sw1', collections_dir, args='gather_subset=certs,keys,sas')
     assert facts['gathered'] == ['certs', 'keys', 'sas']
     key = facts['keys'][0]
     assert key['path'].startswith('/etc/swanctl/private/')
@@ -117,10 +95,10 @@ def test_certificate_host_keys_and_certs(lab, ansible_bin, cert_tunnel, tmp_path
     assert 'PRIVATE KEY' not in json.dumps(facts)
 
 
-def test_libreswan_host_with_an_ike_sa(lab, ansible_bin, scenario, tmp_path):
+def test_libreswan_host_with_an_ike_sa(lab, ansible_bin, scenario, tmp_path, collections_dir):
     # The lab kernel has no ESP and Libreswan no userspace ESP: only the IKE SA comes up.
     scenario('ls1', 'ls2').up(child=False)
-    facts = gather(lab, ansible_bin, tmp_path, 'ls1')
+    facts = gather(lab, ansible_bin, tmp_path, 'ls1', collections_dir)
     assert facts['errors'] == []
     pluto = [daemon for daemon in facts['service']['daemons'] if daemon['name'] == 'pluto'][0]
     assert (pluto['running'], pluto['version'], pluto['binary']) == (True, '4.10', '/usr/libexec/ipsec/pluto')
@@ -142,9 +120,9 @@ def test_libreswan_host_with_an_ike_sa(lab, ansible_bin, scenario, tmp_path):
     assert ('ike_established', None) in events and ('notify_received', 'TS_UNACCEPTABLE') in events
 
 
-def test_legacy_strongswan_host(lab, ansible_bin, scenario, tmp_path):
+def test_legacy_strongswan_host(lab, ansible_bin, scenario, tmp_path, collections_dir):
     scenario('lg1', 'sw1').up()
-    facts = gather(lab, ansible_bin, tmp_path, 'lg1', args='gather_subset=service,config,secrets,sas psk_digest_key=k')
+    facts = gather(lab, ansible_bin, tmp_path, 'lg1', collections_dir, args='gather_subset=service,config,secrets,sas psk_digest_key=k')
     assert facts['errors'] == []
     running = sorted(daemon['name'] for daemon in facts['service']['daemons'] if daemon['running'])
     assert running == ['charon', 'starter']
@@ -158,14 +136,13 @@ def test_legacy_strongswan_host(lab, ansible_bin, scenario, tmp_path):
         ('vici', 'lg1-sw1', 'ESTABLISHED', 'INSTALLED')
 
 
-def test_the_engine_finds_a_healthy_tunnel_in_both_ends_facts(lab, ansible_bin, psk_tunnel, tmp_path):
+def test_the_engine_finds_a_healthy_tunnel_in_both_ends_facts(lab, ansible_bin, psk_tunnel, tmp_path, collections_dir):
     """The facts of both ends are what the diagnose engine expects: a healthy tunnel has no finding above info."""
-    if collections_path() is None:
-        pytest.skip('set ANSIBLE_COLLECTIONS_PATH to a folder that holds ansible_collections/ipsec/doctor')
-    sys.path.insert(0, collections_path())
+    if collections_dir not in sys.path:
+        sys.path.insert(0, collections_dir)
     # pylint: disable-next=import-outside-toplevel
     from ansible_collections.ipsec.doctor.plugins.plugin_utils._engine.engine import analyze
-    facts = dict((host, gather(lab, ansible_bin, tmp_path, host)) for host in ('sw1', 'sw2'))
+    facts = dict((host, gather(lab, ansible_bin, tmp_path, host, collections_dir)) for host in ('sw1', 'sw2'))
     report = analyze(facts)
     assert [(tunnel['id'], tunnel['state']) for tunnel in report['tunnels']] == [
         ('sw1:sw1-sw2 <-> sw2:sw1-sw2', 'established')]
