@@ -50,6 +50,15 @@ def test_swanctl_host_with_an_established_psk_tunnel(lab, ansible_bin, psk_tunne
     assert conn['remote_auth'][0]['id'] == 'sw2.lab'
     assert conn['children'][0]['local_ts'] == ['198.51.100.128/28']
     assert conn['children'][0]['remote_ts'] == ['198.51.100.144/28']
+    # The lab writes proposals = aes256-sha256-ecp256 and esp_proposals = aes256-sha256.
+    assert conn['ike_proposals']['written'] == 'aes256-sha256-ecp256'
+    assert conn['ike_proposals']['effective'][0]['encr'] == ['AES_CBC_256']
+    assert conn['ike_proposals']['effective'][0]['integ'] == ['HMAC_SHA2_256_128']
+    assert conn['ike_proposals']['effective'][0]['prf'] == ['PRF_HMAC_SHA2_256']
+    assert conn['ike_proposals']['effective'][0]['ke'] == ['ECP_256']
+    esp = conn['children'][0]['esp_proposals']
+    assert esp['written'] == 'aes256-sha256'
+    assert (esp['effective'][0]['encr'], esp['effective'][0]['integ']) == (['AES_CBC_256'], ['HMAC_SHA2_256_128'])
 
     psk = [entry for entry in facts['secrets']['entries'] if entry['type'] == 'PSK'][0]
     assert sorted(psk['ids']) == ['sw1.lab', 'sw2.lab'] and len(psk['digest']) == 64
@@ -147,3 +156,17 @@ def test_the_engine_finds_a_healthy_tunnel_in_both_ends_facts(lab, ansible_bin, 
     assert [(tunnel['id'], tunnel['state']) for tunnel in report['tunnels']] == [
         ('sw1:sw1-sw2 <-> sw2:sw1-sw2', 'established')]
     assert [finding['code'] for finding in report['findings'] if finding['severity'] != 'info'] == []
+
+
+def test_log_events_after_a_wrong_psk(lab, ansible_bin, scenario, tmp_path, collections_dir):
+    """One failed attempt with a wrong PSK: both ends' facts carry the failure as events."""
+    tunnel = scenario('sw1', 'sw2', auth='psk')
+    tunnel.inject('wrong_psk')
+    assert tunnel.check().ok
+    initiator = gather(lab, ansible_bin, tmp_path, 'sw1', collections_dir, args='gather_subset=logs')
+    responder = gather(lab, ansible_bin, tmp_path, 'sw2', collections_dir, args='gather_subset=logs')
+    sent = [(event['kind'], event['code'], event['connection']) for event in initiator['logs']['events']]
+    seen = [(event['kind'], event['connection']) for event in responder['logs']['events']]
+    assert ('notify_received', 'AUTHENTICATION_FAILED', 'sw1-sw2') in sent
+    assert ('psk_mac_mismatch', 'sw1-sw2') in seen
+    assert all(event['src'].startswith('/var/log/charon.log:') for event in responder['logs']['events'])
