@@ -14,7 +14,7 @@ import time
 
 from .faults import FAULTS, Fault
 from .proc import LabError, wait_until
-from .spec import HostState, TunnelEnd
+from .spec import HEALTHY_ESP_PFS, HostState, TunnelEnd
 
 SIDES = ("a", "b")
 
@@ -68,6 +68,9 @@ class Scenario:  # pylint: disable=too-many-instance-attributes
                            remote_id=host_a.fqdn, local_ts=host_b.lan[0], remote_ts=host_a.lan[0], auth=auth, psk=psk,
                            cert=cert, cas=cas, host_name=host_b.name),
         }
+        if len(set(host.flavour == "libreswan" for host in self.hosts.values())) == 2:
+            for side in SIDES:
+                self.healthy[side] = self.healthy[side].copy(esp_proposals=HEALTHY_ESP_PFS)
         self.faults = []
         self.ends = dict(self.healthy)
         self.states = {side: HostState() for side in SIDES}

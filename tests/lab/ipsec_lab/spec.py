@@ -4,6 +4,9 @@ import dataclasses
 
 HEALTHY_IKE = "aes256-sha256-ecp256"
 HEALTHY_ESP = "aes256-sha256"
+# Between strongSwan and Libreswan: Libreswan's default pfs=yes adds a key exchange at the first CHILD rekey,
+# which strongSwan refuses unless its ESP proposal has one too (the rekey-time PFS trap).
+HEALTHY_ESP_PFS = "aes256-sha256-ecp256"
 
 
 @dataclasses.dataclass
