@@ -117,6 +117,15 @@ STRONGSWAN_KE = {
     'modpnull': 'MODP_NULL',
 }
 
+# Post-quantum KE methods of strongSwan 5.x (ntru and newhope plugins), removed in 6.0.
+STRONGSWAN5_KE = {
+    'ntru112': 'NTRU_112',
+    'ntru128': 'NTRU_128',
+    'ntru192': 'NTRU_192',
+    'ntru256': 'NTRU_256',
+    'newhope128': 'NEWHOPE_128',
+}
+
 STRONGSWAN_ESN = {'esn': 'EXT_SEQ', 'noesn': 'NO_EXT_SEQ'}
 
 # PRF derived from the integrity algorithm when an IKE proposal names none (strongSwan's integ_prf_map;
@@ -146,12 +155,15 @@ INTEG_FROM_PRF = {
 }
 
 
-def strongswan_keyword(word):
+def strongswan_keyword(word, major=None):
     """Return (transform type, names) for one strongSwan keyword, or (None, None) if unknown.
 
-    names is a list; it is empty for `none` (no KE method).
+    names is a list; it is empty for `none` (no KE method). major is strongSwan's major
+    version; the NTRU and NewHope keywords are known only when it is given and below 6.
     """
     word = word.lower()
+    if major is not None and major < 6 and word in STRONGSWAN5_KE:
+        return KE, [STRONGSWAN5_KE[word]]
     match = _SWAN_CIPHER.match(word)
     if match:
         family, bits, ctr, aead, icv, gmac = match.groups()
@@ -344,6 +356,10 @@ def algorithm_supported(name, plugins):
         return 'openssl' in plugins or 'botan' in plugins
     if name.startswith('ML_KEM_'):
         return 'ml' in plugins or 'openssl' in plugins
+    if name.startswith('NTRU_'):
+        return 'ntru' in plugins
+    if name == 'NEWHOPE_128':
+        return 'newhope' in plugins
     return full
 
 

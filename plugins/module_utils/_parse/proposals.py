@@ -160,24 +160,25 @@ def _strongswan_one(text, kind, version=None):
     """Parse one dash-joined strongSwan proposal; return (proposal or None, errors)."""
     proposal = _empty(kind)
     errors = []
+    major = _major(version, DEFAULT_STRONGSWAN_VERSION)
     for word in text.split('-'):
         word = word.strip()
         if not word:
             errors.append("empty algorithm keyword in %s proposal '%s'" % (kind, text))
             continue
         extra = _ADDITIONAL_KE.match(word.lower())
-        if extra and version is not None and _major(version, DEFAULT_STRONGSWAN_VERSION) < 6:
+        if extra and version is not None and major < 6:
             errors.append("additional key exchange '%s' in %s proposal '%s' needs strongSwan 6.0 or later"
                           % (word, kind, text))
             continue
         if extra:
-            transform, names = strongswan_keyword(extra.group(2))
+            transform, names = strongswan_keyword(extra.group(2), major)
             if transform != KE:
                 errors.append("unknown key exchange method '%s' in %s proposal '%s'" % (word, kind, text))
                 continue
             _add(proposal, 'ke%s' % extra.group(1), names)
             continue
-        transform, names = strongswan_keyword(word)
+        transform, names = strongswan_keyword(word, major)
         if transform is None:
             errors.append("unknown algorithm keyword '%s' in %s proposal '%s'" % (word, kind, text))
             continue

@@ -174,6 +174,29 @@ def test_additional_key_exchanges_need_strongswan_6():
     assert errors == [] and result[0]['ke1'] == ['ML_KEM_768']
 
 
+@pytest.mark.parametrize('text, ke', [
+    ('aes128-sha256-ntru128', 'NTRU_128'),
+    ('aes192-sha384-ntru192', 'NTRU_192'),
+    ('aes128-sha256-newhope128', 'NEWHOPE_128'),
+])
+def test_strongswan_5_knows_ntru_and_newhope(text, ke):
+    """charon 5.9.8 loads these (conformance: ikev2/rw-ntru-bliss, ikev2/rw-newhope-bliss swanctl.conf)."""
+    for version in (None, '5.9.8'):
+        result, errors = proposals.parse_strongswan(text, 'ike', version)
+        assert errors == []
+        assert result[0]['ke'] == [ke]
+    result, errors = proposals.parse_strongswan(text, 'esp', '5.9.8')
+    assert errors == [] and result[0]['ke'] == [ke]
+
+
+def test_strongswan_6_dropped_ntru_and_newhope():
+    for word in ('ntru112', 'ntru256', 'newhope128'):
+        text = 'aes128-sha256-%s' % word
+        result, errors = proposals.parse_strongswan(text, 'ike', '6.0.1')
+        assert result == []
+        assert errors == ["unknown algorithm keyword '%s' in ike proposal '%s'" % (word, text)]
+
+
 def test_unset_strongswan_ike_is_classic_then_aead_default():
     proposal_set, errors = proposals.expand_strongswan(None, 'ike')
     assert errors == []
