@@ -10,12 +10,17 @@ logfile= (and /var/log/pluto.log), the system logs filtered to IKE daemon lines,
 journal of the IKE units where journald runs. Only the last `log_lines` lines of each
 are read (files from their end); the event parser keeps only lines that match a known
 signature, so debug lines that might hold key material are never returned.
+Each event gets `epoch`: its time as epoch seconds, read here because only the host knows
+its local time zone and year (null when the time has no recognised form).
 """
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import calendar
+import datetime
 import re
+import time
 
 from ansible_collections.ipsec.doctor.plugins.module_utils._collect import daemons
 from ansible_collections.ipsec.doctor.plugins.module_utils._collect.config import LIBRESWAN_IPSEC_CONF, parsed_configs
@@ -27,6 +32,62 @@ JOURNAL_UNITS = {daemons.STRONGSWAN: ('strongswan.service', 'strongswan-starter.
                  daemons.LIBRESWAN: ('ipsec.service',), daemons.RACOON: ('racoon.service',)}
 IKE_PROGRAMS = re.compile(r'\s(?:charon|charon-systemd|charon-nm|pluto|racoon|ipsec_starter|ipsec)(?:\[\d+\])?:')
 MAX_EVENTS = 1000
+
+_MONTHS = ('Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec')
+_EPOCH = re.compile(r'^(\d{9,11}(?:\.\d+)?)$')
+_ISO = re.compile(r'(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,](\d+))?'
+                  r'(?: ?(Z|UTC|GMT|[+-]\d\d:?\d\d))?')
+_MONTH_DAY = re.compile(r'^(%s) +(\d{1,2}) (\d\d):(\d\d):(\d\d)(?:\.(\d+))?' % '|'.join(_MONTHS))
+# A syslog time has no year: one more than a day ahead of the clock belongs to last year.
+_CLOCK_SLACK = 86400
+
+
+def _fraction(digits):
+    return float('0.' + digits) if digits else 0.0
+
+
+def _local_epoch(year, month, day, hour, minute, second):
+    datetime.datetime(year, month, day, hour, minute, second)   # ValueError for a date that does not exist
+    return time.mktime((year, month, day, hour, minute, second, 0, 0, -1))
+
+
+def log_time_epoch(text, now):
+    """Return the epoch seconds of a log time string, or None when its form is not known.
+
+    Forms: epoch ("1733245601.123", journalctl short-unix), ISO 8601 with or without a
+    zone (charon filelog, journalctl short-iso; no zone is local time), and the syslog
+    "Dec  3 17:00:01" (local time; the year is now's, or the one before for a date ahead).
+    """
+    text = str(text or '').strip()
+    match = _EPOCH.match(text)
+    if match:
+        return float(match.group(1))
+    match = _MONTH_DAY.match(text)
+    try:
+        if match:
+            month = _MONTHS.index(match.group(1)) + 1
+            fields = [int(match.group(index)) for index in (2, 3, 4, 5)]
+            year = time.localtime(now).tm_year
+            stamp = _local_epoch(year, month, *fields)
+            if stamp > now + _CLOCK_SLACK:
+                stamp = _local_epoch(year - 1, month, *fields)
+            return stamp + _fraction(match.group(6))
+        match = _ISO.search(text)
+        if match is None:
+            return None
+        fields = [int(match.group(index)) for index in range(1, 7)]
+        zone = match.group(8)
+        if zone is None:
+            stamp = _local_epoch(*fields)
+        else:
+            stamp = calendar.timegm(datetime.datetime(*fields).timetuple())
+            if zone[0] in '+-':
+                digits = zone[1:].replace(':', '')
+                offset = int(digits[:2]) * 3600 + int(digits[2:]) * 60
+                stamp -= offset if zone[0] == '+' else -offset
+        return stamp + _fraction(match.group(7))
+    except (ValueError, OverflowError):
+        return None
 
 
 def _daemon_files(host):
@@ -125,6 +186,9 @@ def collect(host):
             events.extend(found)
     if len(events) > MAX_EVENTS:
         events = events[-MAX_EVENTS:]
+    now = time.time()
+    for event in events:
+        event['epoch'] = log_time_epoch(event.get('time'), now)
     return {
         'source': dict((key, sources[0][key]) for key in ('kind', 'path')) if sources else None,
         'sources': sources,

@@ -6,6 +6,11 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import calendar
+import time
+
+import pytest
+
 from ansible_collections.ipsec.doctor.plugins.module_utils._collect import logs
 from ansible_collections.ipsec.doctor.tests.unit.plugins.module_utils._collect.fake_host import (
     make_host,
@@ -59,3 +64,48 @@ def test_journal_where_journald_runs(tmp_path):
 def test_no_daemon_no_logs(tmp_path):
     result = logs.collect(make_host(tmp_path, {'/var/log/syslog': SYSLOG}))
     assert result['sources'] == [] and result['events'] == []
+
+
+@pytest.fixture
+def utc_host_clock(monkeypatch):
+    """Run with the host's local time zone set to UTC, so local log times are comparable."""
+    monkeypatch.setenv('TZ', 'UTC')
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+# 2026-12-03T18:46:42Z
+NOW = 1796323602.0
+
+
+@pytest.mark.parametrize('text, expected', [
+    ('2026-12-03T18:46:42.891', NOW + 0.891),        # charon filelog time_format %FT%T with ms
+    ('2026-12-03T18:46:42+0000', NOW),               # journalctl -o short-iso
+    ('2026-12-03T19:46:42+01:00', NOW),
+    ('2026-12-03T18:46:42Z', NOW),
+    ('Thu 2026-12-03 18:46:42 UTC', NOW),            # journalctl -o short-full
+    ('1796323602.5', NOW + 0.5),                     # journalctl -o short-unix
+    ('Dec  3 18:46:42', NOW),                        # syslog: the year is the clock's
+    ('Dec 31 23:00:00', 1767222000.0),               # a day ahead of the clock: last year (2025)
+])
+def test_log_times_become_epoch_seconds(utc_host_clock, text, expected):
+    assert logs.log_time_epoch(text, NOW) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize('text', [None, '', 'yesterday', '99:99', 'Foo  3 17:00:01', '2026-13-45T99:00:00'])
+def test_unknown_log_times_have_no_epoch(utc_host_clock, text):
+    assert logs.log_time_epoch(text, NOW) is None
+
+
+def test_every_event_gets_its_epoch(tmp_path, utc_host_clock):
+    files = strongswan_host_files()
+    files['/var/log/syslog'] = SYSLOG
+    result = logs.collect(make_host(tmp_path, files, options={'log_lines': 100}))
+    by_src = dict((event['src'], event['epoch']) for event in result['events'])
+    year = time.gmtime().tm_year
+    expected = calendar.timegm((year, 12, 3, 17, 0, 1, 0, 0, 0))
+    if expected > time.time() + 86400:
+        expected = calendar.timegm((year - 1, 12, 3, 17, 0, 1, 0, 0, 0))
+    assert by_src['/var/log/syslog:2'] == expected
