@@ -70,7 +70,10 @@ def run_checks(ctx):
 
 
 class _LogIndex(object):
-    """Events of every host grouped by connection name (None: the line named no connection)."""
+    """Events of every host grouped by connection name (None: the line named no connection).
+
+    Events logged before the host's running daemon started are left out: they are history.
+    """
 
     def __init__(self, hosts):
         self.events = {}
@@ -81,7 +84,9 @@ class _LogIndex(object):
         for host in hosts.values():
             if not host.ok:
                 continue
-            self.by_host[host.name] = host.log_events
+            start_times = logs.daemon_start_times(host)
+            self.by_host[host.name] = [event for event in host.log_events
+                                       if not logs.is_history(event, start_times, host.daemon_family)]
             names = set(conn.get('name') for conn in host.connections)
             loaded = host.config_loaded
             # Only a daemon that was asked tells which connections exist apart from the files.

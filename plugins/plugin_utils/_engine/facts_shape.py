@@ -36,7 +36,8 @@ SCHEMA = {
     'gathered': [TEXT],
     'errors': [{'subset': TEXT, 'path': TEXT, 'message': TEXT}],
     'service': {
-        'daemons': [{'name': TEXT, 'family': TEXT, 'version': TEXT, 'pids': [NUMBER], 'systemd': {}}],
+        'daemons': [{'name': TEXT, 'family': TEXT, 'version': TEXT, 'pids': [NUMBER], 'start_time': NUMBER,
+                     'systemd': {}}],
         'sockets': {},
         'primary': TEXT,
         'config_loaded': {'loaded_connections': [TEXT], 'missing_from_daemon': [TEXT], 'extra_in_daemon': [TEXT]},
@@ -57,7 +58,8 @@ SCHEMA = {
     'sas': {'source': TEXT,
             'ike_sas': [{'connection': TEXT, 'state': TEXT, 'local_host': TEXT, 'remote_host': TEXT,
                          'dh_group': TEXT, 'child_sas': [_CHILD_SA]}]},
-    'logs': {'events': [{'kind': TEXT, 'code': TEXT, 'connection': TEXT, 'line': TEXT, 'src': TEXT}],
+    'logs': {'events': [{'kind': TEXT, 'code': TEXT, 'connection': TEXT, 'line': TEXT, 'src': TEXT,
+                         'daemon': TEXT, 'epoch': NUMBER}],
              'sources': [{}]},
 }
 

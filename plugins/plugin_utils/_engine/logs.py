@@ -8,6 +8,8 @@
 Event kinds are those of plugins/module_utils/_parse/log_signatures.py; notify events carry
 the IKEv2 notify name in ``code``. An event is a failure when it maps to explaining codes
 and is not only a symptom on the way (a single retransmit, a peer config lookup).
+An event logged before the running daemon started is history: it tells nothing about the
+daemon that runs now.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -70,6 +72,10 @@ _BENIGN_NOTIFIES = ('INVALID_KE_PAYLOAD',)
 
 GIVE_UP_KINDS = ('retransmit_give_up', 'peer_not_responding')
 
+# Log times may be cut to whole seconds while a start time is not: an event up to this much
+# before the start may still come from the running daemon.
+START_TIME_SLACK = 1.0
+
 
 def explaining_codes(event):
     """Return the finding codes that explain event (empty when the event is not evidence of a problem)."""
@@ -99,3 +105,38 @@ def evidence_line(host_name, event):
     origin = event.get('src') or 'log'
     line = str(event.get('line') or event.get('kind') or '').strip()
     return '%s %s: %s' % (host_name, origin, line)
+
+
+def _number(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value)
+
+
+def daemon_start_times(host):
+    """Return {family: epoch seconds} of when the running daemon of each family started.
+
+    With several running processes of a family (starter and charon) the earliest counts, so
+    that an event is never taken for history while a process of that daemon already ran.
+    """
+    starts = {}
+    for daemon in host.running_daemons:
+        start = _number(daemon.get('start_time'))
+        family = daemon.get('family')
+        if start is None or not family:
+            continue
+        starts[family] = min(start, starts.get(family, start))
+    return starts
+
+
+def is_history(event, start_times, default_family=None):
+    """True when event was logged before the running daemon of its family started.
+
+    An event without a comparable time (no epoch), or of a family with no known start,
+    is never history.
+    """
+    stamp = _number(event.get('epoch'))
+    start = start_times.get(event.get('daemon') or default_family)
+    if stamp is None or start is None:
+        return False
+    return stamp + START_TIME_SLACK < start
