@@ -253,3 +253,21 @@ def normalize_identity(identity):
     if text.startswith('@') and not text.startswith('@#'):
         return text[1:]
     return text
+
+
+_HEX = re.compile(r'^[0-9a-fA-F]+$')
+
+
+def strongswan_identity(identity):
+    """Return the identity as charon compares it: normalize_identity, and a ``@#hex`` key id as colon hex.
+
+    charon reads ``@#71270432...`` as the key id bytes and prints (and matches) them as
+    ``71:27:04:32:...``; an odd number of digits gets a leading zero, as its hex reader does.
+    """
+    text = normalize_identity(identity)
+    if text is None or not text.startswith('@#') or not _HEX.match(text[2:]):
+        return text
+    digits = text[2:].lower()
+    if len(digits) % 2:
+        digits = '0' + digits
+    return ':'.join(digits[i:i + 2] for i in range(0, len(digits), 2))

@@ -21,7 +21,7 @@ __metaclass__ = type
 
 import os
 
-from ansible_collections.ipsec.doctor.plugins.module_utils._model import normalize_identity
+from ansible_collections.ipsec.doctor.plugins.module_utils._model import normalize_identity, strongswan_identity
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.errors import add_error
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.includes import follow_include
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.psk import digest_written_psk
@@ -182,7 +182,8 @@ class _SecretsParser:
         if kind == 'PKCS12':
             kind = 'P12'
         # IDs as the daemons compare them (an FQDN's leading '@' removed), like the connection model's.
-        ids = [normalize_identity(_unquote(token)) for token in selectors]
+        identity = strongswan_identity if self.flavour == STRONGSWAN else normalize_identity
+        ids = [identity(_unquote(token)) for token in selectors]
         src = '%s:%d' % (file, line)
         if self.flavour == LIBRESWAN and kind not in LIBRESWAN_TYPES:
             if kind in KEY_TYPES:

@@ -32,7 +32,6 @@ from ansible_collections.ipsec.doctor.plugins.module_utils._model import (
     new_auth_round,
     new_child,
     new_connection,
-    normalize_identity,
     origin,
     parse_bool,
     parse_duration,
@@ -40,6 +39,7 @@ from ansible_collections.ipsec.doctor.plugins.module_utils._model import (
     set_value,
     split_list,
     split_origin,
+    strongswan_identity,
 )
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.errors import MAX_ERRORS, add_error
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.includes import follow_include
@@ -412,14 +412,22 @@ class _ConnMapper:
                     break
                 value, src = get('%sid%s' % (prefix, suffix))
                 if value is not None:
-                    set_auth_value(conn, side, index, 'id', normalize_identity(value), *split_origin(src))
+                    set_auth_value(conn, side, index, 'id', strongswan_identity(value), *split_origin(src))
                     set_auth_value(conn, side, index, 'id_type', identity_type(value), *split_origin(src))
-                elif index == 0 and get(prefix + 'cert')[0] is None:
-                    # Without an id or a certificate the identity is the side's address.
+                elif index == 1:
+                    # A second round without id2: charon keeps the side's id locally and accepts any remotely.
+                    value, src = get(prefix + 'id')
+                    if side == 'remote':
+                        rounds[1]['id'], rounds[1]['id_type'] = '%any', 'any'
+                    elif value is not None:
+                        set_auth_value(conn, side, 1, 'id', strongswan_identity(value), *split_origin(src))
+                        set_auth_value(conn, side, 1, 'id_type', identity_type(value), *split_origin(src))
+                elif get(prefix + 'cert')[0] is None:
+                    # Without an id or a certificate the identity is the side's address (%any for %any).
                     addrs = conn['%s_addrs' % side]
                     address = addrs[0] if addrs else '%any'
                     kind = identity_type(address)
-                    if kind in ('ipv4', 'ipv6') or side == 'remote':
+                    if kind in ('ipv4', 'ipv6') or side == 'remote' or address == '%any':
                         rounds[0]['id'] = address if kind in ('ipv4', 'ipv6') else '%any'
                         rounds[0]['id_type'] = kind if kind in ('ipv4', 'ipv6') else 'any'
                 value, src = get('%scert%s' % (prefix, suffix))

@@ -25,7 +25,6 @@ from ansible_collections.ipsec.doctor.plugins.module_utils._model import (
     new_auth_round,
     new_child,
     new_connection,
-    normalize_identity,
     origin,
     parse_bool,
     parse_duration,
@@ -33,6 +32,7 @@ from ansible_collections.ipsec.doctor.plugins.module_utils._model import (
     set_value,
     split_list,
     split_origin,
+    strongswan_identity,
 )
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.errors import add_error
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.proposals import expand_strongswan, ke_methods
@@ -255,7 +255,7 @@ class _SwanctlMapper:
             set_auth_value(conn, side, index, 'auth', method_class, file, line)
             set_auth_value(conn, side, index, 'method', value.strip().lower(), file, line)
         elif key == 'id':
-            set_auth_value(conn, side, index, 'id', normalize_identity(value), file, line)
+            set_auth_value(conn, side, index, 'id', strongswan_identity(value), file, line)
             set_auth_value(conn, side, index, 'id_type', identity_type(value), file, line)
         elif key in ('certs', 'cacerts'):
             subdir, kind = ('x509', 'x509') if key == 'certs' else ('x509ca', 'x509ca')
@@ -342,7 +342,7 @@ class _SwanctlMapper:
         secret_entry = None
         for key, entry in _set_keys(node):
             if key.startswith('id'):
-                ids.append(normalize_identity(entry['value']))
+                ids.append(strongswan_identity(entry['value']))
             elif key == 'secret':
                 secret_entry = entry
             else:

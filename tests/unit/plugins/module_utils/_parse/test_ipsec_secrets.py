@@ -267,3 +267,10 @@ def test_reads_the_file_system_by_default(tmp_path):
         (['a', 'b'], digest(b'inner')), ([], digest(b'top'))]
     missing = parse_secrets(str(tmp_path / 'nope.secrets'))
     assert 'No such file' in missing['errors'][0]['message']
+
+
+def test_key_id_selectors_match_the_connection_ids():
+    """A strongSwan @#hex selector is read as charon's colon hex key id; Libreswan keeps the text."""
+    files = {'/etc/ipsec.secrets': '@#71270432 : PSK "not-shown"\n'}
+    assert parse(files)['entries'][0]['ids'] == ['71:27:04:32']
+    assert parse(files, flavour='libreswan')['entries'][0]['ids'] == ['@#71270432']

@@ -207,7 +207,7 @@ def test_values_follow_starters_lexer():
     conn = parsed['connections'][0]
     assert conn['local_auth'][0]['id'] == 'C=CH, O=Lab, CN=a # b'
     assert conn['local_auth'][0]['id_type'] == 'dn'
-    assert conn['remote_auth'][0]['id'] == '@#0123abcd'
+    assert conn['remote_auth'][0]['id'] == '01:23:ab:cd'  # charon's form of the key id
     assert conn['remote_auth'][0]['id_type'] == 'keyid'
     assert conn['children'][0]['local_ts'] == ['10.1.0.0/24', '10.2.0.0/24']
     assert conn['remote_addrs'] == ['%any']
@@ -307,3 +307,37 @@ def test_protoport_narrows_the_selectors():
     assert (ssh['local_ts'], ssh['remote_ts']) == (['10.1.0.0/16[tcp/ssh]'], ['dynamic[tcp]'])
     assert icmp['src']['local_ts'] == MAIN + '3'
     assert icmp['src']['remote_ts'] == MAIN + '6'
+
+
+def test_key_id_is_compared_as_colon_hex():
+    """starter 5.9.8 on ikev2-stroke/net2net-pgp-v3 (moon): leftid=@#7127... is 71:27:04:32:... in charon."""
+    conn = parse_text('conn c\n\tauto=add\n\tleftid=@#71270432cd763a18020ac988c0e75aed\n'
+                      '\trightid=@#abc\n')['connections'][0]
+    assert conn['local_auth'][0]['id'] == '71:27:04:32:cd:76:3a:18:02:0a:c9:88:c0:e7:5a:ed'
+    assert conn['local_auth'][0]['id_type'] == 'keyid'
+    assert conn['remote_auth'][0]['id'] == '0a:bc'
+
+
+def test_second_round_without_id2_keeps_local_id_and_accepts_any_remote():
+    """starter 5.9.8 on ikev1-stroke/xauth-rsa (carol and moon): round 2 is leftid locally, %any remotely."""
+    carol = parse_text('conn home\n\tleft=192.168.0.100\n\tleftcert=carolCert.pem\n'
+                       '\tleftid=carol@strongswan.org\n\tleftauth=pubkey\n\tleftauth2=xauth\n'
+                       '\tright=192.168.0.1\n\trightid=@moon.strongswan.org\n\tauto=add\n')['connections'][0]
+    assert [r['id'] for r in carol['local_auth']] == ['carol@strongswan.org', 'carol@strongswan.org']
+    assert carol['local_auth'][1]['id_type'] == 'rfc822'
+    moon = parse_text('conn rw\n\tleft=192.168.0.1\n\tleftid=@moon.strongswan.org\n\tleftauth=pubkey\n'
+                      '\tright=%any\n\trightauth=pubkey\n\trightauth2=xauth\n\tauto=add\n')['connections'][0]
+    assert [r['id'] for r in moon['remote_auth']] == ['%any', '%any']
+    assert moon['remote_auth'][1]['id_type'] == 'any'
+    assert len(moon['local_auth']) == 1
+
+
+def test_local_any_address_without_id_is_any():
+    """starter 5.9.8 on pfkey/shunt-policies-nat-rw (alice, conn local-net): no left/leftid is the local ID %any."""
+    conn = parse_text('conn c\n\tleft=%any\n\tright=192.168.0.1\n\tauto=add\n')['connections'][0]
+    assert conn['local_auth'][0]['id'] == '%any'
+    assert conn['local_auth'][0]['id_type'] == 'any'
+    shunt = parse_text('conn local-net\n\tleftsubnet=10.1.0.0/16\n\trightsubnet=10.1.0.0/16\n'
+                       '\tauthby=never\n\ttype=pass\n\tauto=route\n')['connections'][0]
+    assert shunt['local_auth'][0]['id'] == '%any'
+

@@ -326,3 +326,12 @@ def test_every_connection_has_exactly_the_model_keys():
         assert set(conn) == conn_keys
         assert all(set(child) == child_keys for child in conn['children'])
         assert all(set(auth) == round_keys for auth in conn['local_auth'] + conn['remote_auth'])
+
+
+def test_key_id_is_charons_colon_hex():
+    """charon prints and matches id = @#hex as colon hex, as for ipsec.conf (ikev2-stroke/net2net-pgp-v3)."""
+    text = 'connections { c { local { id = "@#71270432" } remote { id = @moon } } }\n'  # unquoted, # is a comment
+    conn = parse_swanctl(PATH, MemoryReader({PATH: text}))['connections'][0]
+    assert conn['local_auth'][0]['id'] == '71:27:04:32'
+    assert conn['local_auth'][0]['id_type'] == 'keyid'
+    assert conn['remote_auth'][0]['id'] == 'moon'
