@@ -340,4 +340,3 @@ def test_local_any_address_without_id_is_any():
     shunt = parse_text('conn local-net\n\tleftsubnet=10.1.0.0/16\n\trightsubnet=10.1.0.0/16\n'
                        '\tauthby=never\n\ttype=pass\n\tauto=route\n')['connections'][0]
     assert shunt['local_auth'][0]['id'] == '%any'
-
