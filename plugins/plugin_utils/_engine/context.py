@@ -130,4 +130,4 @@ class Context(object):
                     return fact, parsed, fact.get('path')
         if len(ends) == 1:
             return ends[0][0], ends[0][1], ends[0][0].get('path')
-        return None, None, local_id or 'certificate'
+        return None, None, local_id or None

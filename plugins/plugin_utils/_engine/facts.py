@@ -13,6 +13,7 @@ Every subset is optional. Accessors return empty values for what is absent, and
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+from ansible_collections.ipsec.doctor.plugins.plugin_utils._engine.broken import broken_connection_names
 from ansible_collections.ipsec.doctor.plugins.plugin_utils._engine.facts_shape import normalize_facts
 
 FACTS_SCHEMA = 'ipsec.doctor/facts/v1'
@@ -46,6 +47,7 @@ class HostFacts(object):
         self.problem = problem
         self._addresses = None
         self._connections = None
+        self._broken = None
 
     # --- general ---------------------------------------------------------------------------
     @property
@@ -120,10 +122,25 @@ class HostFacts(object):
         return _as_dict(self.raw.get('config'))
 
     @property
+    def all_connections(self):
+        """Every connection the parser returned, the broken ones included."""
+        return [conn for conn in _as_list(self.config.get('connections')) if isinstance(conn, dict)]
+
+    @property
     def connections(self):
+        """The connections to check: all but those a syntax error breaks (broken_connections)."""
         if self._connections is None:
-            self._connections = [conn for conn in _as_list(self.config.get('connections')) if isinstance(conn, dict)]
+            broken = set(self.broken_connections)
+            self._connections = [conn for conn in self.all_connections if conn.get('name') not in broken]
         return self._connections
+
+    @property
+    def broken_connections(self):
+        """Names of the connections a configuration syntax error falls in, sorted."""
+        if self._broken is None:
+            self._broken = sorted(str(name) for name in broken_connection_names(self.all_connections,
+                                                                               self.config_errors))
+        return self._broken
 
     def connection(self, name):
         """Return the connection called name, or None."""

@@ -126,6 +126,13 @@ def _key_for(host, parsed, fact):
     return ('mismatch' if present else 'missing'), described
 
 
+def _wanted_certificate(conn, name):
+    """How to name the certificate a connection lacks: its file or nickname, else what it must cover."""
+    if auth_round(conn, 'local').get('certs'):
+        return name
+    return 'for %s' % name if name else 'for this connection'
+
+
 def credentials(ctx, host):
     """Every connection that authenticates with a certificate has it, and the matching private key."""
     seen = set()
@@ -135,11 +142,12 @@ def credentials(ctx, host):
         fact, parsed, name = ctx.end_certificate(host, conn)
         connections = [(host.name, conn.get('name'))]
         if parsed is None:
-            evidence = ['%s %s: certificate %s (%s)' % (host.name, conn.get('name'), name,
+            wanted = _wanted_certificate(conn, name)
+            evidence = ['%s %s: certificate %s (%s)' % (host.name, conn.get('name'), wanted,
                                                         where(conn, 'local_auth.0.certs'))]
             evidence.append('%s: certificates found: %s' % (
                 host.name, ', '.join(str(item.get('path') or item.get('nickname')) for item in host.certs) or 'none'))
-            yield Finding('CERT_MISSING', [host.name], params={'connection': conn.get('name'), 'cert': name},
+            yield Finding('CERT_MISSING', [host.name], params={'connection': conn.get('name'), 'cert': wanted},
                           evidence=evidence, connections=connections)
             continue
         if parsed.pubkey_sha256 in seen:

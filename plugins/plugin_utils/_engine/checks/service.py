@@ -75,6 +75,10 @@ def config_syntax(ctx, host):
         return
     evidence = ['%s %s:%s: %s' % (host.name, error.get('file') or '?', error.get('line') or '?',
                                   error.get('message') or 'error') for error in errors]
+    # The connections the errors break are not checked further: their other symptoms are this error's.
+    evidence.extend('%s %s: broken by the error, not checked further (%s:%s)' % (
+        host.name, conn.get('name'), conn.get('file') or '?', conn.get('line') or '?')
+        for conn in host.all_connections if conn.get('name') in host.broken_connections)
     yield Finding('CONFIG_PARSE_ERROR', [host.name], params={'count': len(errors)}, evidence=evidence)
 
 
