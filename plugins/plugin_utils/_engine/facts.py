@@ -138,8 +138,8 @@ class HostFacts(object):
     def broken_connections(self):
         """Names of the connections a configuration syntax error falls in, sorted."""
         if self._broken is None:
-            self._broken = sorted(str(name) for name in broken_connection_names(self.all_connections,
-                                                                               self.config_errors))
+            names = broken_connection_names(self.all_connections, self.config_errors)
+            self._broken = sorted(str(name) for name in names)
         return self._broken
 
     def connection(self, name):
