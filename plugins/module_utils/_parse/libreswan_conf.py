@@ -90,6 +90,9 @@ CONN_KEYWORDS = frozenset([
     'ikev1', 'ikev2-allow-narrowing', 'vendorid', 'cert', 'nflog', 'keyingtries', 'alsoflip', 'x-comment',
 ])
 
+# conn keywords that readwriteconf 4.10 refuses in config setup (addconn-01).
+SETUP_REFUSED = ('retransmit-interval',)
+
 # Keywords deprecated in Libreswan 5.x (still read by 4.x; the Fedora crypto policy writes ikev2=insist).
 OBSOLETE_KEYWORDS = frozenset([
     'ikev2', 'forceencaps', 'ike_frag', 'pfsgroup', 'aggrmode', 'dpdaction', 'connaddrfamily',
@@ -98,6 +101,8 @@ OBSOLETE_KEYWORDS = frozenset([
 
 _KEY = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_-]*$')
 _IPV4 = re.compile(r'^\d{1,3}(?:\.\d{1,3}){3}$')
+_SHORT_IPV4 = re.compile(r'^\d+\.\d+(?:\.\d+)?$')
+_HEX = re.compile(r'^(?:0[xX])?[0-9a-fA-F]+$')
 
 
 class _ConfSyntaxError(ValueError):
@@ -418,7 +423,9 @@ class _ConnBuilder:
             return default, None
         seconds = parse_duration(entry[0])
         if seconds is None:
-            self.warn(entry, "invalid duration %s='%s'" % (key, entry[0]), 'error')
+            # readwriteconf 4.10 drops such a value (10seconds, 0xA) and the conn loads with the default
+            self.warn(entry, "invalid duration %s='%s' is ignored by Libreswan (the default applies)"
+                      % (key, entry[0]))
             return default, None
         return seconds, entry
 
@@ -465,9 +472,15 @@ class _ConnBuilder:
         """Addresses, ports, auth rounds, virtual IPs and pools of both sides."""
         conn = self.conn
         authby = self.conn_values.get('authby')
+        if authby is not None:
+            self._check_authby(authby)
         for side, end in (('local', local_end), ('remote', remote_end)):
             keys = self.ends[end]
             host = keys.get('')
+            ckaid = keys.get('ckaid')
+            if ckaid is not None and not _HEX.match(ckaid[0]):
+                self.warn(ckaid, "invalid %sckaid='%s' (Libreswan 4.10 refuses a CKAID that is not hex)"
+                          % (end, ckaid[0]), 'error')
             if host is not None and host[0]:
                 self.put('%s_addrs' % side, [host[0]], host)
             port_entry = keys.get('ikeport')
@@ -490,6 +503,14 @@ class _ConnBuilder:
         if remote.get('addresspool') is not None:
             self.put('pools', _split_list(remote['addresspool'][0]), remote['addresspool'])
 
+    def _check_authby(self, authby):
+        """Report the authby= values Libreswan 4.10 refuses (libipsecconf-06-ikev2-hash-algo, ikev2-gssapi-01)."""
+        for word in _split_list(authby[0].lower()):
+            if word == 'gssapi':
+                self.warn(authby, 'authby=gssapi is not supported by Libreswan 4.10', 'error')
+            elif word == 'ecdsa-sha1':
+                self.warn(authby, 'authby=ecdsa-sha1 is refused by Libreswan (ECDSA needs SHA2)', 'error')
+
     def _auth_rounds(self, side, keys, host, authby):
         """Return the auth rounds of one side: authby=/leftauth=, ID, certificate, XAUTH."""
         conn = self.conn
@@ -507,6 +528,8 @@ class _ConnBuilder:
         if id_entry is not None and id_entry[0]:
             first['id'] = normalize_identity(id_entry[0])
             first['id_type'] = 'fromcert' if id_entry[0] == '%fromcert' else identity_type(id_entry[0])
+            if first['id_type'] == 'dn':
+                first['id'] = first['id'].replace(',,', '\\,')  # pluto reads Libreswan's ',,' as an escaped ','
             conn['src'][prefix + 'id'] = conn['src'][prefix + 'id_type'] = origin(id_entry[1], id_entry[2])
         elif host is not None and _looks_like_ip(host[0]):
             first['id'] = host[0]  # Libreswan's default ID is the end's IP address
@@ -591,7 +614,8 @@ class _ConnBuilder:
     def _traffic_selectors(self, keys):
         """Return (selectors, entry) of one end: its subnets, else dynamic (its own address)."""
         entry = keys.get('subnets') or keys.get('subnet')
-        selectors = _split_list(entry[0]) if entry is not None and entry[0] else ['dynamic']
+        selectors = [_full_dotted_quad(value) for value in _split_list(entry[0])] \
+            if entry is not None and entry[0] else ['dynamic']
         protoport = keys.get('protoport')
         if protoport is not None and protoport[0]:
             selectors = ['%s[%s]' % (selector, protoport[0]) for selector in selectors]
@@ -648,6 +672,23 @@ def _put(obj, key, value, entry):
         obj['src'][key] = origin(entry[1], entry[2])
 
 
+def _full_dotted_quad(selector):
+    """Return an IPv4 subnet with fewer than four parts as pluto reads it (inet_aton: 0.0.0/0 is 0.0.0.0/0).
+
+    The last part fills the remaining octets; anything else is returned unchanged.
+    """
+    address, slash, bits = selector.partition('/')
+    match = _SHORT_IPV4.match(address)
+    if not match:
+        return selector
+    parts = [int(part) for part in address.split('.')]
+    last_octets = 5 - len(parts)
+    if any(part > 255 for part in parts[:-1]) or parts[-1] >= 256 ** last_octets:
+        return selector
+    tail = [(parts[-1] >> (8 * shift)) & 255 for shift in reversed(range(last_octets))]
+    return '.'.join(str(part) for part in parts[:-1] + tail) + slash + bits
+
+
 def _looks_like_ip(text):
     """Return True for an IPv4 or IPv6 address (Libreswan then uses it as the default ID)."""
     return bool(text) and (bool(_IPV4.match(text)) or (':' in text and not text.startswith('%')))
@@ -669,6 +710,10 @@ def _setup_values(sections, errors):
         except ValueError:
             file, line = split_origin(written['src']['ikeport'])
             add_error(errors, file, line, "invalid value ikeport='%s' in config setup" % written['ikeport'])
+    for key in SETUP_REFUSED:
+        if key in written:
+            file, line = split_origin(written['src'][key])
+            add_error(errors, file, line, "'%s' is a conn keyword; Libreswan 4.10 refuses it in config setup" % key)
     if 'uniqueids' in written:
         parsed['uniqueids'] = parse_bool(written['uniqueids']) is not False
     return written, parsed

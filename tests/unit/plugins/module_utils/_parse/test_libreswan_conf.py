@@ -416,3 +416,62 @@ def test_reads_the_file_system_by_default(tmp_path):
     conns = by_name(result)
     assert conns['a']['auto'] == 'add' and conns['a']['unique'] == 'no'
     assert conns['b']['remote_addrs'] == [u'\ufffd\ufffd']
+
+
+def _severities(result):
+    return [(error['line'], error['severity']) for error in result['errors']]
+
+
+def test_retransmit_interval_in_config_setup_is_refused():
+    """readwriteconf 4.10 refuses addconn-01/west.conf: retransmit-interval=200 in config setup."""
+    result = parse(conf('config setup\n\tretransmit-interval=200\nconn a\n\tleft=192.0.2.1\n\tright=192.0.2.2\n'))
+    assert _severities(result) == [(2, 'error')]
+    assert 'config setup' in result['errors'][0]['message']
+
+
+def test_ckaid_must_be_hex():
+    """readwriteconf 4.10 refuses ikev2-04-basic-x509-ckaid (leftckaid=WESTCKAID) and ikev2-03 (@west-ckaid@)."""
+    result = parse(conf('conn a\n\tleft=192.0.2.1\n\tleftckaid=WESTCKAID\n\tright=192.0.2.2\n'
+                        '\trightckaid=0123456789abcdef0123456789abcdef01234567\n'))
+    assert _severities(result) == [(3, 'error')]
+    assert "invalid leftckaid='WESTCKAID'" in result['errors'][0]['message']
+
+
+@pytest.mark.parametrize('authby, refused', [
+    ('gssapi', True),  # ikev2-gssapi-01
+    ('ecdsa-sha1', True),  # libipsecconf-06-ikev2-hash-algo/west-errors.conf
+    ('ecdsa-sha2_256', False),
+    ('ecdsa,rsa', False),
+    ('rsa-sha1', False),
+])
+def test_authby_values_libreswan_4_10_refuses(authby, refused):
+    result = parse(conf('conn a\n\tleft=192.0.2.1\n\tright=192.0.2.2\n\tikev2=insist\n\tauthby=%s\n' % authby))
+    assert _severities(result) == ([(5, 'error')] if refused else [])
+
+
+def test_dn_comma_escape_is_compared_as_backslash_comma():
+    """pluto 4.10 reads ikev2-x509-39-OU-comma's 'OU=Global,, Support' as 'OU=Global\\, Support'."""
+    result = parse(conf('conn a\n\tleft=192.0.2.1\n\tleftid="C=CA, O=Lab, OU=Global,, Support, CN=west"\n'
+                        '\tright=192.0.2.2\n'))
+    assert result['connections'][0]['local_auth'][0]['id'] == 'C=CA, O=Lab, OU=Global\\, Support, CN=west'
+
+
+def test_invalid_duration_is_a_warning_and_the_default_applies():
+    """readwriteconf 4.10 loads libipsecconf-09-time-prefix's rekeymargin=10seconds and 0xA with the default."""
+    for value in ('10seconds', '0xA'):
+        result = parse(conf('conn a\n\tleft=192.0.2.1\n\tright=192.0.2.2\n\trekeymargin=%s\n' % value))
+        assert set(_severities(result)) == {(4, 'warning')}
+        assert "invalid duration rekeymargin='%s'" % value in result['errors'][0]['message']
+        assert result['connections'][0]['over_time'] == 540
+
+
+@pytest.mark.parametrize('written, read', [
+    ('0.0.0/0', '0.0.0.0/0'),  # libipsecconf-02, conn 6in4-bad
+    ('10.1/16', '10.0.0.1/16'),
+    ('10.1.2.3/32', '10.1.2.3/32'),
+    ('10.1.300/24', '10.1.1.44/24'),
+    ('2001:db8::/32', '2001:db8::/32'),
+])
+def test_short_dotted_quads_read_as_pluto_does(written, read):
+    result = parse(conf('conn a\n\tleft=192.0.2.1\n\tright=192.0.2.2\n\trightsubnet=%s\n' % written))
+    assert result['connections'][0]['children'][0]['remote_ts'] == [read]
