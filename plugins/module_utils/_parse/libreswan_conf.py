@@ -43,6 +43,7 @@ from ansible_collections.ipsec.doctor.plugins.module_utils._model import (
     split_list,
     split_origin,
 )
+from ansible_collections.ipsec.doctor.plugins.module_utils._parse.algorithms import is_aead
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.errors import add_error
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.proposals import expand_libreswan, ke_methods
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.includes import follow_include
@@ -566,6 +567,10 @@ class _ConnBuilder:
         self.put('ike_proposals', proposals, ike)
         for problem in problems:
             self.warn(ike, problem, 'error')
+        if ike and conn['ike_version'] == 1 and proposals['effective'] and all(
+                is_aead(name) for proposal in proposals['effective'] for name in proposal['encr']):
+            # algparse -v1 refuses it (fips-05-ikev1-gcm: ike=aes_gcm-sha1); a mixed list is not flagged
+            self.warn(ike, "IKEv1 has no AEAD IKE encryption, no proposal is left (ike=%s)" % ike[0], 'error')
         default_ike = 8 * 3600 if self.version >= (4, 2) else 3600
         ike_life, ike_entry = self.duration('ikelifetime', default_ike)
         margin, _margin_entry = self.duration('rekeymargin', 540)

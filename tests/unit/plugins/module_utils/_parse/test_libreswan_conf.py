@@ -475,3 +475,10 @@ def test_invalid_duration_is_a_warning_and_the_default_applies():
 def test_short_dotted_quads_read_as_pluto_does(written, read):
     result = parse(conf('conn a\n\tleft=192.0.2.1\n\tright=192.0.2.2\n\trightsubnet=%s\n' % written))
     assert result['connections'][0]['children'][0]['remote_ts'] == [read]
+
+
+def test_aead_ike_proposal_under_ikev1_is_refused():
+    """algparse -v1 4.10 refuses fips-05-ikev1-gcm's ike=aes_gcm-sha1; IKEv2 takes it."""
+    body = 'conn a\n\tleft=192.0.2.1\n\tright=192.0.2.2\n\tikev2=%s\n\tike=aes_gcm-sha1\n'
+    assert _severities(parse(conf(body % 'never'))) == [(5, 'error')]
+    assert _severities(parse(conf(body % 'insist'))) == []
