@@ -286,12 +286,11 @@ def _check_keywords(sections, errors, version):
             if end is not None or key.startswith(('x-', 'x_')):
                 continue
             if key not in CONN_KEYWORDS:
-                message = "unknown keyword '%s' (Libreswan refuses to load an unknown keyword)" % key
+                # readwriteconf 4.10 refuses the file (ikev2-68-sa-clones-auto-route: clones=3)
+                add_error(errors, file, line, "unknown keyword '%s' (Libreswan refuses to load an unknown keyword)"
+                          % key)
             elif key in OBSOLETE_KEYWORDS and version >= (5, 0):
-                message = "keyword '%s' is deprecated in Libreswan 5" % key
-            else:
-                continue
-            add_error(errors, file, line, message, 'warning')
+                add_error(errors, file, line, "keyword '%s' is deprecated in Libreswan 5" % key, 'warning')
 
 
 def _merge_defaults(sections, errors):

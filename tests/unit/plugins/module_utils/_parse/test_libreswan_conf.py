@@ -482,3 +482,10 @@ def test_aead_ike_proposal_under_ikev1_is_refused():
     body = 'conn a\n\tleft=192.0.2.1\n\tright=192.0.2.2\n\tikev2=%s\n\tike=aes_gcm-sha1\n'
     assert _severities(parse(conf(body % 'never'))) == [(5, 'error')]
     assert _severities(parse(conf(body % 'insist'))) == []
+
+
+def test_unknown_conn_keyword_is_an_error():
+    """readwriteconf 4.10 refuses ikev2-68-sa-clones-auto-route (clones=3, a keyword 4.10 does not know)."""
+    result = parse(conf('conn a\n\tleft=192.0.2.1\n\tright=192.0.2.2\n\tclones=3\n'))
+    assert _severities(result) == [(4, 'error')]
+    assert "unknown keyword 'clones'" in result['errors'][0]['message']
