@@ -91,6 +91,9 @@ CONN_KEYWORDS = frozenset([
     'ikev1', 'ikev2-allow-narrowing', 'vendorid', 'cert', 'nflog', 'keyingtries', 'alsoflip', 'x-comment',
 ])
 
+# The authby= words an IKEv1 conn may use (readwriteconf 4.10; 'rsa' is rsasig).
+IKEV1_AUTHBY = frozenset(('rsasig', 'rsa', 'secret', 'never'))
+
 # conn keywords that readwriteconf 4.10 refuses in config setup (addconn-01).
 SETUP_REFUSED = ('retransmit-interval',)
 
@@ -510,6 +513,11 @@ class _ConnBuilder:
                 self.warn(authby, 'authby=gssapi is not supported by Libreswan 4.10', 'error')
             elif word == 'ecdsa-sha1':
                 self.warn(authby, 'authby=ecdsa-sha1 is refused by Libreswan (ECDSA needs SHA2)', 'error')
+            elif self.conn['ike_version'] == 1 and self.version < (5, 0) and word not in IKEV1_AUTHBY:
+                # readwriteconf 4.10 refuses it, also when authby= comes from conn %default (ikev2-asymmetric-01)
+                self.warn(authby, 'an IKEv1 connection must use authby= of rsasig, secret or never (not %s)'
+                          % word, 'error')
+                break
 
     def _auth_rounds(self, side, keys, host, authby):
         """Return the auth rounds of one side: authby=/leftauth=, ID, certificate, XAUTH."""

@@ -61,9 +61,12 @@ def test_files_and_connections():
 def test_errors_of_the_fixture_are_exactly_the_duplicate():
     # Libreswan 4: the conn's own ikelifetime=2h wins, the one from also=lab-common is a logged duplicate.
     result = parse(fedora_files())
+    # readwriteconf 4.10 also refuses west-east-cert: IKEv1 with the crypto policy's authby=rsa-sha2,ecdsa-sha2.
     assert [(e['file'], e['line'], e['severity']) for e in result['errors']] == [
         ('/etc/ipsec.d/gateways.conf', 3, 'warning'),
+        (POLICY, 6, 'error'),
     ]
+    assert 'in conn west-east-cert' in result['errors'][1]['message']
     assert result['errors'][0]['message'].startswith(
         "duplicate key 'ikelifetime' in conn west-east while processing def lab-common "
         "(first set at /etc/ipsec.d/gateways.conf:19)")
@@ -489,3 +492,14 @@ def test_unknown_conn_keyword_is_an_error():
     result = parse(conf('conn a\n\tleft=192.0.2.1\n\tright=192.0.2.2\n\tclones=3\n'))
     assert _severities(result) == [(4, 'error')]
     assert "unknown keyword 'clones'" in result['errors'][0]['message']
+
+
+@pytest.mark.parametrize('authby, refused', [
+    ('rsasig', False), ('rsa', False), ('secret', False), ('never', False), ('rsasig,secret', False),
+    ('null', True), ('rsa-sha1', True), ('rsa-sha2', True), ('ecdsa', True), ('secret|rsasig', True),
+])
+def test_ikev1_authby_words(authby, refused):
+    """readwriteconf 4.10 on ikev2-asymmetric-01-parsing (failtest4, failtest10: authby=null with ikev2=no)."""
+    result = parse(conf('conn a\n\tleft=192.0.2.1\n\tright=192.0.2.2\n\tikev2=no\n\tauthby=%s\n' % authby))
+    assert _severities(result) == ([(5, 'error')] if refused else [])
+    assert _severities(parse(conf('conn a\n\tleft=192.0.2.1\n\tright=192.0.2.2\n\tikev2=no\n'))) == []
