@@ -89,6 +89,8 @@ CONN_KEYWORDS = frozenset([
     'xauthusername', 'ipsec-max-lifetime', 'ike-max-lifetime', 'share-lease', 'auth',
     'send-esp-tfc-padding-not-supported', 'reject-simultaneous-ike-auth', 'dpdaction', 'uniqueids',
     'ikev1', 'ikev2-allow-narrowing', 'vendorid', 'cert', 'nflog', 'keyingtries', 'alsoflip', 'x-comment',
+    # readwriteconf 4.10 loads a bare protoport= (libipsecconf-02) and does not print it back
+    'protoport',
 ])
 
 # The authby= words an IKEv1 conn may use (readwriteconf 4.10; 'rsa' is rsasig).

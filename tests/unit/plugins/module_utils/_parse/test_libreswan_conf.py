@@ -492,6 +492,8 @@ def test_unknown_conn_keyword_is_an_error():
     result = parse(conf('conn a\n\tleft=192.0.2.1\n\tright=192.0.2.2\n\tclones=3\n'))
     assert _severities(result) == [(4, 'error')]
     assert "unknown keyword 'clones'" in result['errors'][0]['message']
+    # libipsecconf-02 (conn 4in4-protoport): readwriteconf 4.10 loads a bare protoport=
+    assert _severities(parse(conf('conn a\n\tleft=192.0.2.1\n\tright=192.0.2.2\n\tprotoport=tcp/22\n'))) == []
 
 
 @pytest.mark.parametrize('authby, refused', [
