@@ -19,7 +19,7 @@ from ansible_collections.ipsec.doctor.plugins.module_utils._collect.vici import 
 PLUTO_CTL = '/run/pluto/pluto.ctl'
 PLUTO_CTL_ALTERNATIVES = ('/run/pluto/pluto.ctl', '/var/run/pluto/pluto.ctl')
 
-# `000 "name"[3] 192.0.2.1...` or `"name": ...` (Libreswan 5 drops the 000 prefix).
+# `000 "name"[3] 198.18.2.1...` or `"name": ...` (Libreswan 5 drops the 000 prefix).
 _WHACK_CONN = re.compile(r'^(?:\d{3} )?"(?P<name>[^"]+)"(?:\[\d+\])?(?:[: ]|$)')
 
 

@@ -54,10 +54,10 @@ def test_collect_inputs_sorts_hosts_by_outcome():
         'gw-c': {'unreachable': True, 'msg': 'Failed to connect to the host via ssh'},
         'gw-d': {'failed': True, 'msg': 'MODULE FAILURE'},
         'gw-e': {'changed': False}})
-    variables['hostvars']['gw-c']['ansible_host'] = '192.0.2.30'
+    variables['hostvars']['gw-c']['ansible_host'] = '198.18.2.30'
     variables['hostvars']['gw-d']['ansible_host'] = 'gw-d.example.org'
     found, unreachable, failed, peers, addresses = collect_inputs(variables, dict(DEFAULTS))
-    assert addresses == {'gw-c': ['192.0.2.30'], 'gw-d': [], 'gw-e': []}
+    assert addresses == {'gw-c': ['198.18.2.30'], 'gw-d': [], 'gw-e': []}
     assert sorted(found) == ['gw-a', 'gw-b']
     assert unreachable == {'gw-c': 'Failed to connect to the host via ssh'}
     assert failed['gw-d'] == 'MODULE FAILURE'

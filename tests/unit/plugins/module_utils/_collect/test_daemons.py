@@ -37,7 +37,7 @@ def test_ipsec_conf_family_when_both_daemons_are_installed(tmp_path, running, ip
 def test_ipsec_conf_is_parsed_for_one_daemon_only(tmp_path):
     files = dict(BOTH_INSTALLED)
     files.update(process(10, 'pluto'))
-    files['/etc/ipsec.conf'] = 'conn gw\n    left=192.0.2.1\n    right=192.0.2.2\n    authby=secret\n    auto=add\n'
+    files['/etc/ipsec.conf'] = 'conn gw\n    left=198.18.2.1\n    right=198.18.2.2\n    authby=secret\n    auto=add\n'
     host = make_host(tmp_path, files, {('ip', '-j', 'addr'): (0, '[]')})
     result = config.collect(host)
     assert [(conn['name'], conn['daemon']) for conn in result['connections']] == [('gw', 'libreswan')]

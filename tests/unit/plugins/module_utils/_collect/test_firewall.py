@@ -56,7 +56,7 @@ def test_nft_masquerade_exemptions():
     # "rt ipsec missing masquerade" is exempt; the later masquerade and snat are not.
     assert [(item['rule'], item['earlier_accepts']) for item in result['masquerade_without_ipsec_exemption']] == [
         ('meta oifname eth0 masquerade', ['ip daddr 10.2.0.0/24 accept']),
-        ('snat {"addr": "192.0.2.5"}', ['ip daddr 10.2.0.0/24 accept']),
+        ('snat {"addr": "198.18.2.5"}', ['ip daddr 10.2.0.0/24 accept']),
     ]
 
 

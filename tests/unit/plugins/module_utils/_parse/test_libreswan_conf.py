@@ -79,9 +79,9 @@ def test_errors_of_the_fixture_are_exactly_the_duplicate():
 
 def test_a_key_twice_in_one_section_is_an_error():
     # Libreswan 4.10 fails the conn on "duplicate key 'left' in conn a while processing def a", same value or not.
-    result = parse(conf('conn a\n\tleft=192.0.2.1\n\tleft=192.0.2.1\n\tright=192.0.2.3\n\tright=192.0.2.4\n'))
+    result = parse(conf('conn a\n\tleft=198.18.2.1\n\tleft=198.18.2.1\n\tright=198.18.2.3\n\tright=198.18.2.4\n'))
     assert [(e['line'], e['severity']) for e in result['errors']] == [(3, 'error'), (5, 'error')]
-    assert result['connections'][0]['remote_addrs'] == ['192.0.2.3']
+    assert result['connections'][0]['remote_addrs'] == ['198.18.2.3']
 
 
 def test_deprecated_keywords_warn_from_libreswan_5():
@@ -206,13 +206,13 @@ def test_orientation_from_local_addresses():
 
 
 def test_default_id_is_the_ip_address_and_default_auth_is_pubkey():
-    conn = parse(conf('conn a\n\tleft=192.0.2.1\n\tright=2001:db8::2\n'))['connections'][0]
-    assert conn['local_auth'][0]['id'] == '192.0.2.1'
+    conn = parse(conf('conn a\n\tleft=198.18.2.1\n\tright=2001:db8::2\n'))['connections'][0]
+    assert conn['local_auth'][0]['id'] == '198.18.2.1'
     assert conn['remote_auth'][0]['id_type'] == 'ipv6'
     assert 'local_auth.0.id' not in conn['src']
     assert conn['local_auth'][0]['auth'] == 'pubkey'
     assert conn['auto'] == 'ignore'
-    wildcard = parse(conf('conn b\n\tleft=192.0.2.1\n\tright=%any\n\trightca="CN=Lab CA"\n'))['connections'][0]
+    wildcard = parse(conf('conn b\n\tleft=198.18.2.1\n\tright=%any\n\trightca="CN=Lab CA"\n'))['connections'][0]
     assert (wildcard['remote_auth'][0]['id'], wildcard['remote_auth'][0]['id_type']) == ('%any', 'any')
     assert wildcard['remote_auth'][0]['ca'] == 'CN=Lab CA'
 
@@ -224,7 +224,7 @@ def test_default_id_is_the_ip_address_and_default_auth_is_pubkey():
     ('5.2', 2, 8 * 3600 - 540),
 ])
 def test_version_defaults(version, ike_version, rekey):
-    conn = parse(conf('conn a\n\tleft=192.0.2.1\n\tright=192.0.2.2\n'), version=version)['connections'][0]
+    conn = parse(conf('conn a\n\tleft=198.18.2.1\n\tright=198.18.2.2\n'), version=version)['connections'][0]
     assert (conn['ike_version'], conn['rekey_time']) == (ike_version, rekey)
     assert conn['children'][0]['life_time'] == 8 * 3600
 
@@ -234,13 +234,13 @@ def test_version_defaults(version, ike_version, rekey):
     ('ikev2=permit', 2), ('keyexchange=ike', 2),
 ])
 def test_ike_version_keywords(line, version):
-    result = parse(conf('conn a\n\tleft=192.0.2.1\n\tright=192.0.2.2\n\t%s\n' % line), version='5.2')
+    result = parse(conf('conn a\n\tleft=198.18.2.1\n\tright=198.18.2.2\n\t%s\n' % line), version='5.2')
     assert result['connections'][0]['ike_version'] == version
 
 
 def test_keyexchange_ikev1_is_refused_by_libreswan_4():
     # Measured with Libreswan 4.10's readwriteconf: "keyword keyexchange, invalid value: ikev1".
-    result = parse(conf('conn a\n\tleft=192.0.2.1\n\tright=192.0.2.2\n\tkeyexchange=ikev1\n'), version='4.10')
+    result = parse(conf('conn a\n\tleft=198.18.2.1\n\tright=198.18.2.2\n\tkeyexchange=ikev1\n'), version='4.10')
     assert result['connections'][0]['ike_version'] == 1
     assert [(e['line'], e['severity']) for e in result['errors']] == [(4, 'error')]
     assert 'needs Libreswan 5' in result['errors'][0]['message']
@@ -248,17 +248,17 @@ def test_keyexchange_ikev1_is_refused_by_libreswan_4():
 
 def test_one_key_value_per_line():
     # Measured with Libreswan 4.10: "right=5.6.7.8 leftid=@x" is "syntax error [leftid]".
-    result = parse(conf('conn a\n  left = 192.0.2.1\n\tright=192.0.2.2 leftid=@x\n'))
+    result = parse(conf('conn a\n  left = 198.18.2.1\n\tright=198.18.2.2 leftid=@x\n'))
     assert [(e['line'], e['message']) for e in result['errors']] == [(3, "one key=value per line: 'leftid' follows "
                                                                          "'right'")]
     conn = result['connections'][0]
-    assert conn['local_addrs'] == ['192.0.2.1'] and conn['remote_addrs'] == ['192.0.2.2']
-    assert conn['local_auth'][0]['id'] == '192.0.2.1'
+    assert conn['local_addrs'] == ['198.18.2.1'] and conn['remote_addrs'] == ['198.18.2.2']
+    assert conn['local_auth'][0]['id'] == '198.18.2.1'
 
 
 def test_several_default_sections_later_value_replaces():
     result = parse(conf('conn %default\n\tdpddelay=5\n\tpfs=no\n'
-                        'conn a\n\tleft=192.0.2.1\n\tright=192.0.2.2\n\tdpddelay=7\n'
+                        'conn a\n\tleft=198.18.2.1\n\tright=198.18.2.2\n\tdpddelay=7\n'
                         'conn %default\n\tdpddelay=9\n\tikelifetime=2h\n'))
     conn = result['connections'][0]
     assert result['errors'] == []
@@ -269,11 +269,11 @@ def test_several_default_sections_later_value_replaces():
 
 
 ALSO_CHAIN = (
-    'conn x\n\tleft=192.0.2.1\n\tright=192.0.2.2\n\talso=y\n\tikelifetime=4h\n'
-    'conn z\n\tleft=192.0.2.1\n\tright=192.0.2.2\n\tikelifetime=4h\n\talso=y\n'
+    'conn x\n\tleft=198.18.2.1\n\tright=198.18.2.2\n\talso=y\n\tikelifetime=4h\n'
+    'conn z\n\tleft=198.18.2.1\n\tright=198.18.2.2\n\tikelifetime=4h\n\talso=y\n'
     'conn y\n\tikelifetime=3h\n\tsalifetime=1h\n\talso=w\n'
     'conn w\n\tsalifetime=2h\n\tdpddelay=3\n'
-    'conn v\n\tleft=192.0.2.1\n\talso=y\n\talso=w2\n'
+    'conn v\n\tleft=198.18.2.1\n\talso=y\n\talso=w2\n'
     'conn w2\n\tdpddelay=4\n'
 )
 
@@ -301,7 +301,7 @@ def test_also_precedence_of_libreswan_5():
 
 
 def test_also_cycles_are_cut_and_equal_duplicates_accepted_by_libreswan_5():
-    result = parse(conf('conn a\n\talso=b\n\tleft=192.0.2.1\n\tright=192.0.2.2\n'
+    result = parse(conf('conn a\n\talso=b\n\tleft=198.18.2.1\n\tright=198.18.2.2\n'
                         'conn b\n\talso=c\n\tdpddelay=3\n'
                         'conn c\n\talso=a\n\tdpddelay=3\n\tmobike=yes\n'), version='5.2')
     conn = by_name(result)['a']
@@ -311,7 +311,7 @@ def test_also_cycles_are_cut_and_equal_duplicates_accepted_by_libreswan_5():
 
 
 def test_quoted_values_and_comments():
-    result = parse(conf('conn "q"\n\tleft=192.0.2.1 # the gateway\n\tright=192.0.2.2\n'
+    result = parse(conf('conn "q"\n\tleft=198.18.2.1 # the gateway\n\tright=198.18.2.2\n'
                         '\trightid="CN=peer, O=Example # not a comment"\n\tleftsubnets={10.0.0.0/24,10.0.1.0/24}\n'))
     conn = result['connections'][0]
     assert result['errors'] == []
@@ -320,7 +320,7 @@ def test_quoted_values_and_comments():
 
 
 def test_protoport_restricts_the_selectors():
-    conn = parse(conf('conn l2tp\n\tleft=192.0.2.1\n\tleftprotoport=17/1701\n\tright=%any\n'
+    conn = parse(conf('conn l2tp\n\tleft=198.18.2.1\n\tleftprotoport=17/1701\n\tright=%any\n'
                       '\trightprotoport=17/%any\n\ttype=transport\n'))['connections'][0]
     child = conn['children'][0]
     assert child['local_ts'] == ['dynamic[17/1701]'] and child['remote_ts'] == ['dynamic[17/%any]']
@@ -348,17 +348,17 @@ def test_broken_file_gives_located_errors():
 
 
 def test_indented_include_is_an_error_but_read_in_place():
-    result = parse({'/etc/ipsec.conf': 'conn a\n\tleft=192.0.2.1\n\tinclude /etc/ipsec.d/extra.conf\n\tright=192.0.2.2\n',
-                    '/etc/ipsec.d/extra.conf': 'conn b\n\tleft=192.0.2.5\n'})
+    result = parse({'/etc/ipsec.conf': 'conn a\n\tleft=198.18.2.1\n\tinclude /etc/ipsec.d/extra.conf\n\tright=198.18.2.2\n',
+                    '/etc/ipsec.d/extra.conf': 'conn b\n\tleft=198.18.2.5\n'})
     assert [(e['line'], e['message']) for e in result['errors']] == [(3, 'include must start at column 0')]
     conns = by_name(result)
-    assert conns['a']['remote_addrs'] == ['192.0.2.2'] and conns['b']['local_addrs'] == ['192.0.2.5']
+    assert conns['a']['remote_addrs'] == ['198.18.2.2'] and conns['b']['local_addrs'] == ['198.18.2.5']
 
 
 def test_duplicate_conn_names():
-    result = parse(conf('conn a\n\tleft=192.0.2.1\nconn a\n\tleft=192.0.2.9\n'))
+    result = parse(conf('conn a\n\tleft=198.18.2.1\nconn a\n\tleft=198.18.2.9\n'))
     assert len(result['connections']) == 1
-    assert result['connections'][0]['local_addrs'] == ['192.0.2.1']
+    assert result['connections'][0]['local_addrs'] == ['198.18.2.1']
     assert result['errors'][0]['line'] == 3 and 'duplicate conn' in result['errors'][0]['message']
 
 
@@ -372,7 +372,7 @@ def test_unreadable_and_missing_includes():
 
 
 def test_self_include_and_depth_are_bounded():
-    result = parse(conf('include /etc/ipsec.conf\nconn a\n\tleft=192.0.2.1\n'))
+    result = parse(conf('include /etc/ipsec.conf\nconn a\n\tleft=198.18.2.1\n'))
     assert len(result['connections']) == 1
     assert [e['message'] for e in result['errors']] == ['include cycle: /etc/ipsec.conf is already being read']
     files = dict(('/etc/c%d.conf' % n, 'include /etc/c%d.conf\n' % (n + 1)) for n in range(MAX_INCLUDE_DEPTH + 3))
@@ -395,7 +395,7 @@ def test_arbitrary_text_never_raises(text):
 
 @settings(max_examples=300, deadline=None)
 @given(soup([
-    'conn a', 'conn b', 'conn %default', 'config setup', '\talso=a', '\talso=b', '\tleft=192.0.2.1',
+    'conn a', 'conn b', 'conn %default', 'config setup', '\talso=a', '\talso=b', '\tleft=198.18.2.1',
     '\tright=%any', '\tleftsubnets={10.0.0.0/8 10.1.0.0/16}', '\tike=aes256-sha2;dh20', '\tesp=aes_gcm',
     '\tikelifetime=1h', '\tauthby=secret', '\trightid="x', '\tkeyexchange=ikev1', '\tpfs=no', 'include /etc/ipsec.conf',
     '\tauto=start', '\tleftcert=c', '\tesn=either', '\tikeport=4501', '\tleftikeport=x', '\t#', '', 'junk',
@@ -403,7 +403,7 @@ def test_arbitrary_text_never_raises(text):
     st.sampled_from(['3.32', '4.10', '5.2', None]))
 def test_grammar_shaped_text_never_raises(text, version):
     result = parse_libreswan_conf('/etc/ipsec.conf', reader=MemoryReader({'/etc/ipsec.conf': text}),
-                                  context={'version': version}, local_addresses=['192.0.2.1'])
+                                  context={'version': version}, local_addresses=['198.18.2.1'])
     for conn in result['connections']:
         orient(conn, ['10.0.0.1'])
 
@@ -412,8 +412,8 @@ def test_reads_the_file_system_by_default(tmp_path):
     conf_dir = tmp_path / 'ipsec.d'
     conf_dir.mkdir()
     (tmp_path / 'ipsec.conf').write_text(u'config setup\n\tuniqueids=no\ninclude ipsec.d/*.conf\n')
-    (conf_dir / 'a.conf').write_text(u'conn a\n\tleft=192.0.2.1\n\tright=192.0.2.2\n\tauto=add\n')
-    (conf_dir / 'b.conf').write_bytes(b'conn b\n\tleft=192.0.2.1\n\tright=\xff\xfe\n')
+    (conf_dir / 'a.conf').write_text(u'conn a\n\tleft=198.18.2.1\n\tright=198.18.2.2\n\tauto=add\n')
+    (conf_dir / 'b.conf').write_bytes(b'conn b\n\tleft=198.18.2.1\n\tright=\xff\xfe\n')
     result = parse_libreswan_conf(str(tmp_path / 'ipsec.conf'))
     assert result['files'] == [str(tmp_path / 'ipsec.conf'), str(conf_dir / 'a.conf'), str(conf_dir / 'b.conf')]
     conns = by_name(result)
@@ -427,14 +427,14 @@ def _severities(result):
 
 def test_retransmit_interval_in_config_setup_is_refused():
     """readwriteconf 4.10 refuses addconn-01/west.conf: retransmit-interval=200 in config setup."""
-    result = parse(conf('config setup\n\tretransmit-interval=200\nconn a\n\tleft=192.0.2.1\n\tright=192.0.2.2\n'))
+    result = parse(conf('config setup\n\tretransmit-interval=200\nconn a\n\tleft=198.18.2.1\n\tright=198.18.2.2\n'))
     assert _severities(result) == [(2, 'error')]
     assert 'config setup' in result['errors'][0]['message']
 
 
 def test_ckaid_must_be_hex():
     """readwriteconf 4.10 refuses ikev2-04-basic-x509-ckaid (leftckaid=WESTCKAID) and ikev2-03 (@west-ckaid@)."""
-    result = parse(conf('conn a\n\tleft=192.0.2.1\n\tleftckaid=WESTCKAID\n\tright=192.0.2.2\n'
+    result = parse(conf('conn a\n\tleft=198.18.2.1\n\tleftckaid=WESTCKAID\n\tright=198.18.2.2\n'
                         '\trightckaid=0123456789abcdef0123456789abcdef01234567\n'))
     assert _severities(result) == [(3, 'error')]
     assert "invalid leftckaid='WESTCKAID'" in result['errors'][0]['message']
@@ -448,21 +448,21 @@ def test_ckaid_must_be_hex():
     ('rsa-sha1', False),
 ])
 def test_authby_values_libreswan_4_10_refuses(authby, refused):
-    result = parse(conf('conn a\n\tleft=192.0.2.1\n\tright=192.0.2.2\n\tikev2=insist\n\tauthby=%s\n' % authby))
+    result = parse(conf('conn a\n\tleft=198.18.2.1\n\tright=198.18.2.2\n\tikev2=insist\n\tauthby=%s\n' % authby))
     assert _severities(result) == ([(5, 'error')] if refused else [])
 
 
 def test_dn_comma_escape_is_compared_as_backslash_comma():
     """pluto 4.10 reads ikev2-x509-39-OU-comma's 'OU=Global,, Support' as 'OU=Global\\, Support'."""
-    result = parse(conf('conn a\n\tleft=192.0.2.1\n\tleftid="C=CA, O=Lab, OU=Global,, Support, CN=west"\n'
-                        '\tright=192.0.2.2\n'))
+    result = parse(conf('conn a\n\tleft=198.18.2.1\n\tleftid="C=CA, O=Lab, OU=Global,, Support, CN=west"\n'
+                        '\tright=198.18.2.2\n'))
     assert result['connections'][0]['local_auth'][0]['id'] == 'C=CA, O=Lab, OU=Global\\, Support, CN=west'
 
 
 def test_invalid_duration_is_a_warning_and_the_default_applies():
     """readwriteconf 4.10 loads libipsecconf-09-time-prefix's rekeymargin=10seconds and 0xA with the default."""
     for value in ('10seconds', '0xA'):
-        result = parse(conf('conn a\n\tleft=192.0.2.1\n\tright=192.0.2.2\n\trekeymargin=%s\n' % value))
+        result = parse(conf('conn a\n\tleft=198.18.2.1\n\tright=198.18.2.2\n\trekeymargin=%s\n' % value))
         assert set(_severities(result)) == {(4, 'warning')}
         assert "invalid duration rekeymargin='%s'" % value in result['errors'][0]['message']
         assert result['connections'][0]['over_time'] == 540
@@ -476,24 +476,24 @@ def test_invalid_duration_is_a_warning_and_the_default_applies():
     ('2001:db8::/32', '2001:db8::/32'),
 ])
 def test_short_dotted_quads_read_as_pluto_does(written, read):
-    result = parse(conf('conn a\n\tleft=192.0.2.1\n\tright=192.0.2.2\n\trightsubnet=%s\n' % written))
+    result = parse(conf('conn a\n\tleft=198.18.2.1\n\tright=198.18.2.2\n\trightsubnet=%s\n' % written))
     assert result['connections'][0]['children'][0]['remote_ts'] == [read]
 
 
 def test_aead_ike_proposal_under_ikev1_is_refused():
     """algparse -v1 4.10 refuses fips-05-ikev1-gcm's ike=aes_gcm-sha1; IKEv2 takes it."""
-    body = 'conn a\n\tleft=192.0.2.1\n\tright=192.0.2.2\n\tikev2=%s\n\tike=aes_gcm-sha1\n'
+    body = 'conn a\n\tleft=198.18.2.1\n\tright=198.18.2.2\n\tikev2=%s\n\tike=aes_gcm-sha1\n'
     assert _severities(parse(conf(body % 'never'))) == [(5, 'error')]
     assert _severities(parse(conf(body % 'insist'))) == []
 
 
 def test_unknown_conn_keyword_is_an_error():
     """readwriteconf 4.10 refuses ikev2-68-sa-clones-auto-route (clones=3, a keyword 4.10 does not know)."""
-    result = parse(conf('conn a\n\tleft=192.0.2.1\n\tright=192.0.2.2\n\tclones=3\n'))
+    result = parse(conf('conn a\n\tleft=198.18.2.1\n\tright=198.18.2.2\n\tclones=3\n'))
     assert _severities(result) == [(4, 'error')]
     assert "unknown keyword 'clones'" in result['errors'][0]['message']
     # libipsecconf-02 (conn 4in4-protoport): readwriteconf 4.10 loads a bare protoport=
-    assert _severities(parse(conf('conn a\n\tleft=192.0.2.1\n\tright=192.0.2.2\n\tprotoport=tcp/22\n'))) == []
+    assert _severities(parse(conf('conn a\n\tleft=198.18.2.1\n\tright=198.18.2.2\n\tprotoport=tcp/22\n'))) == []
 
 
 @pytest.mark.parametrize('authby, refused', [
@@ -502,6 +502,6 @@ def test_unknown_conn_keyword_is_an_error():
 ])
 def test_ikev1_authby_words(authby, refused):
     """readwriteconf 4.10 on ikev2-asymmetric-01-parsing (failtest4, failtest10: authby=null with ikev2=no)."""
-    result = parse(conf('conn a\n\tleft=192.0.2.1\n\tright=192.0.2.2\n\tikev2=no\n\tauthby=%s\n' % authby))
+    result = parse(conf('conn a\n\tleft=198.18.2.1\n\tright=198.18.2.2\n\tikev2=no\n\tauthby=%s\n' % authby))
     assert _severities(result) == ([(5, 'error')] if refused else [])
-    assert _severities(parse(conf('conn a\n\tleft=192.0.2.1\n\tright=192.0.2.2\n\tikev2=no\n'))) == []
+    assert _severities(parse(conf('conn a\n\tleft=198.18.2.1\n\tright=198.18.2.2\n\tikev2=no\n'))) == []

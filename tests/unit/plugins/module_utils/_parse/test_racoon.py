@@ -97,9 +97,9 @@ def test_anonymous_roadwarrior_with_certificate_and_xauth():
 
 
 def test_remoteid_ties_a_sainfo_to_one_remote():
-    result = parse({CONF: 'remote 192.0.2.1 { ph1id 1; proposal { encryption_algorithm aes; hash_algorithm sha1; '
+    result = parse({CONF: 'remote 198.18.2.1 { ph1id 1; proposal { encryption_algorithm aes; hash_algorithm sha1; '
                           'authentication_method pre_shared_key; dh_group 14; } }\n'
-                          'remote 192.0.2.2 { ph1id 2; proposal { encryption_algorithm aes; hash_algorithm sha1; '
+                          'remote 198.18.2.2 { ph1id 2; proposal { encryption_algorithm aes; hash_algorithm sha1; '
                           'authentication_method pre_shared_key; dh_group 14; } }\n'
                           'sainfo address 10.0.0.0/24 any address 10.0.1.0/24 any { remoteid 2; '
                           'encryption_algorithm aes; authentication_algorithm hmac_sha1; '
@@ -112,23 +112,23 @@ def test_remote_inherits_settings_and_proposals():
     result = parse({CONF: 'remote anonymous { my_identifier fqdn "r1.lab"; dpd_delay 30; proposal { '
                           'encryption_algorithm aes 256; hash_algorithm sha256; authentication_method pre_shared_key; '
                           'dh_group 14; } }\n'
-                          'remote 192.0.2.7 inherit anonymous { dpd_delay 10; }\n'
-                          'remote 192.0.2.8 inherit anonymous { proposal { encryption_algorithm 3des; '
+                          'remote 198.18.2.7 inherit anonymous { dpd_delay 10; }\n'
+                          'remote 198.18.2.8 inherit anonymous { proposal { encryption_algorithm 3des; '
                           'hash_algorithm sha1; authentication_method rsasig; dh_group 2; } }\n'
-                          'remote 192.0.2.9 inherit nowhere { }\n'})
+                          'remote 198.18.2.9 inherit nowhere { }\n'})
     conns = dict((conn['name'], conn) for conn in result['connections'])
-    seven = conns['remote 192.0.2.7']
+    seven = conns['remote 198.18.2.7']
     assert seven['dpd_delay'] == 10 and seven['local_auth'][0]['id'] == 'r1.lab'
     assert seven['ike_proposals']['written'] == 'aes256-sha256-modp2048'
-    eight = conns['remote 192.0.2.8']
+    eight = conns['remote 198.18.2.8']
     assert eight['ike_proposals']['written'] == '3des-sha1-modp1024'
     assert eight['local_auth'][0]['auth'] == 'pubkey' and eight['dpd_delay'] == 30
     assert [(e['line'], e['message']) for e in result['errors']] == [
-        (4, "remote inherits unknown remote 'nowhere'"), (4, 'remote 192.0.2.9 has no valid proposal block')]
+        (4, "remote inherits unknown remote 'nowhere'"), (4, 'remote 198.18.2.9 has no valid proposal block')]
 
 
 def test_protocol_selector_and_port():
-    result = parse({CONF: 'remote 192.0.2.1 [4500] { proposal { encryption_algorithm 3des; hash_algorithm md5; '
+    result = parse({CONF: 'remote 198.18.2.1 [4500] { proposal { encryption_algorithm 3des; hash_algorithm md5; '
                           'authentication_method rsasig; dh_group 5; } }\n'
                           'sainfo address 10.0.0.1/32 udp address 10.0.0.2/32 udp { encryption_algorithm aes 192; '
                           'authentication_algorithm non_auth; compression_algorithm deflate; }\n'})
@@ -147,16 +147,16 @@ def test_broken_file_gives_located_errors():
         (4, "unknown encryption_algorithm 'rot13'"),
         (7, "unknown dh_group '99'"),
         (3, 'proposal without a valid encryption_algorithm, dh_group'),
-        (1, 'remote 192.0.2.9 has no valid proposal block'),
+        (1, 'remote 198.18.2.9 has no valid proposal block'),
     ]
     assert result['psk_file'] is None
-    assert result['connections'][0]['remote_addrs'] == ['192.0.2.9']
+    assert result['connections'][0]['remote_addrs'] == ['198.18.2.9']
 
 
 @pytest.mark.parametrize('text, line, message', [
-    ('remote 192.0.2.1 {\n proposal {\n dh_group 2;\n }\n', 4, "missing '}' at end of file"),
+    ('remote 198.18.2.1 {\n proposal {\n dh_group 2;\n }\n', 4, "missing '}' at end of file"),
     ('log notify;\n}\n', 2, "unexpected '}'"),
-    ('remote 192.0.2.1 {\n  exchange_mode main\n}\n', 2, "missing ';' after 'exchange_mode'"),
+    ('remote 198.18.2.1 {\n  exchange_mode main\n}\n', 2, "missing ';' after 'exchange_mode'"),
     ('path certificate "/etc/racoon/certs;\n', 1, 'unterminated string'),
     ('log notify;\nsomething odd;\n', 2, "unknown statement 'something'"),
     ('sainfo address 10.0.0.0/24 { encryption_algorithm aes; }\n', 1,
@@ -196,7 +196,7 @@ def test_arbitrary_text_never_raises(text):
 
 @settings(max_examples=300, deadline=None)
 @given(soup([
-    'remote', 'anonymous', '192.0.2.1', '[500]', 'sainfo', 'address', '10.0.0.0/24', 'any', 'proposal',
+    'remote', 'anonymous', '198.18.2.1', '[500]', 'sainfo', 'address', '10.0.0.0/24', 'any', 'proposal',
     '{', '}', ';', ',', 'encryption_algorithm', 'aes', '128', 'hash_algorithm', 'sha1', 'dh_group', '2',
     'authentication_method', 'pre_shared_key', 'lifetime', 'time', '1', 'hour', 'pfs_group', 'include',
     '"x.conf"', 'path', 'pre_shared_key', '"/p"', 'authentication_algorithm', 'hmac_sha1', 'remoteid', 'ph1id',
@@ -209,7 +209,7 @@ def test_reads_the_file_system_by_default(tmp_path):
     (tmp_path / 'racoon.conf').write_text(
         u'path include "%s";\ninclude "r.conf";\n' % tmp_path)
     (tmp_path / 'r.conf').write_text(
-        u'remote 192.0.2.1 { proposal { encryption_algorithm aes; hash_algorithm sha1; '
+        u'remote 198.18.2.1 { proposal { encryption_algorithm aes; hash_algorithm sha1; '
         u'authentication_method pre_shared_key; dh_group 2; } }\n')
     result = parse_racoon_conf(str(tmp_path / 'racoon.conf'))
     assert result['errors'] == []

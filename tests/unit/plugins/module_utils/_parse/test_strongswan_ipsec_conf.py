@@ -287,7 +287,7 @@ def test_every_connection_has_exactly_the_model_keys():
 
 def test_auth_any_is_no_constraint():
     # strongSwan testing/tests/ikev2-stroke/rw-eap-ttls-only (carol): rightauth=any, which starter 5.9.8 loads
-    parsed = parse_text('conn home\n\tleft=192.0.2.10\n\tright=192.0.2.20\n\tleftauth=eap\n\trightauth=any\n'
+    parsed = parse_text('conn home\n\tleft=198.18.2.10\n\tright=198.18.2.20\n\tleftauth=eap\n\trightauth=any\n'
                         '\tauto=add\n')
     assert [error for error in parsed['errors'] if error['severity'] == 'error'] == []
     remote = parsed['connections'][0]['remote_auth'][0]
@@ -297,9 +297,9 @@ def test_auth_any_is_no_constraint():
 def test_protoport_narrows_the_selectors():
     # strongSwan testing/tests/ikev2-stroke/protoport-dual (moon): charon 5.9.8 lists these children as
     # 10.1.0.0/16[icmp] === dynamic[icmp] and 10.1.0.0/16[tcp/ssh] === dynamic[tcp]
-    parsed = parse_text('conn rw-icmp\n\tleft=192.0.2.1\n\tleftsubnet=10.1.0.0/16\n\tleftprotoport=icmp\n'
+    parsed = parse_text('conn rw-icmp\n\tleft=198.18.2.1\n\tleftsubnet=10.1.0.0/16\n\tleftprotoport=icmp\n'
                         '\tright=%any\n\trightprotoport=icmp\n\tauto=add\n'
-                        'conn rw-ssh\n\tleft=192.0.2.1\n\tleftsubnet=10.1.0.0/16\n\tleftprotoport=tcp/ssh\n'
+                        'conn rw-ssh\n\tleft=198.18.2.1\n\tleftsubnet=10.1.0.0/16\n\tleftprotoport=tcp/ssh\n'
                         '\tright=%any\n\trightprotoport=tcp\n\tauto=add\n')
     icmp = by_name(parsed['connections'], 'rw-icmp')['children'][0]
     ssh = by_name(parsed['connections'], 'rw-ssh')['children'][0]

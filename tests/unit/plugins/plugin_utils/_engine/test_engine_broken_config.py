@@ -25,7 +25,7 @@ CONF = '/etc/swanctl/conf.d/gw.conf'
 # The lab's fault texts (tests/lab/ipsec_lab/flavours), after a healthy connection.
 SWANCTL = '''connections {
     gw-gw {
-        remote_addrs = 192.0.2.2
+        remote_addrs = 198.18.2.2
         local {
             auth = pubkey
         }
@@ -44,8 +44,8 @@ secrets {
 connections { broken {
 '''
 STRONGSWAN_IPSEC_CONF = '''conn gw-gw
-    left=192.0.2.1
-    right=192.0.2.2
+    left=198.18.2.1
+    right=198.18.2.2
     leftauth=pubkey
     auto=add
 
@@ -53,8 +53,8 @@ conn broken
     leftsubnet 198.51.100.64/28
 '''
 LIBRESWAN_IPSEC_CONF = '''conn gw-gw
-    left=192.0.2.1
-    right=192.0.2.2
+    left=198.18.2.1
+    right=198.18.2.2
     authby=rsasig
     auto=add
 

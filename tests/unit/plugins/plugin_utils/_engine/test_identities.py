@@ -52,4 +52,4 @@ def test_effective_local_id_falls_back_to_subject_then_address():
     assert identities.effective_local_id(_conn('swanctl', local_id='a.lab')) == 'a.lab'
     assert identities.effective_local_id(_conn('swanctl'), cert_subject='CN=a') == 'CN=a'
     assert identities.effective_local_id(_conn('swanctl')) == '198.51.100.10'
-    assert identities.effective_local_id(_conn('swanctl', local_addrs=['%any']), address='192.0.2.7') == '192.0.2.7'
+    assert identities.effective_local_id(_conn('swanctl', local_addrs=['%any']), address='198.18.2.7') == '198.18.2.7'

@@ -72,7 +72,7 @@ def test_override_names_the_peer():
 def test_override_naming_only_the_host_picks_its_matching_connection():
     facts = fb.strongswan_pair()
     decoy = copy.deepcopy(fb.conn_of(facts, 'gw-b'))
-    decoy.update({'name': 'decoy', 'remote_addrs': ['192.0.2.50']})
+    decoy.update({'name': 'decoy', 'remote_addrs': ['198.18.2.50']})
     decoy['remote_auth'][0]['id'] = 'z.lab'
     facts['gw-b']['config']['connections'].insert(0, decoy)
     tunnels = tunnels_of(facts, {'gw-a': {'gw-gw': {'host': 'gw-b'}}, 'gw-b': 'not a mapping'})
@@ -111,7 +111,7 @@ def test_unrelated_connections_stay_apart():
     facts = fb.strongswan_pair()
     other = copy.deepcopy(facts['gw-b'])
     other['sas']['ike_sas'] = []
-    fb.conn_of({'x': other}, 'x')['remote_addrs'] = ['192.0.2.99']
+    fb.conn_of({'x': other}, 'x')['remote_addrs'] = ['198.18.2.99']
     fb.conn_of({'x': other}, 'x')['remote_auth'][0]['id'] = 'z.lab'
     other['routes']['addresses'][0]['address'] = '198.51.100.30'
     fb.conn_of({'x': other}, 'x')['local_addrs'] = ['198.51.100.30']
@@ -119,7 +119,7 @@ def test_unrelated_connections_stay_apart():
     facts['gw-c'] = other
     tunnels = tunnels_of(facts)
     ids = sorted(tunnel.id for tunnel in tunnels)
-    assert ids == ['192.0.2.99 <-> gw-c:gw-gw', 'gw-a:gw-gw <-> gw-b:gw-gw']
+    assert ids == ['198.18.2.99 <-> gw-c:gw-gw', 'gw-a:gw-gw <-> gw-b:gw-gw']
 
 
 def test_children_pair_by_mirrored_selectors_not_order():
