@@ -22,23 +22,19 @@ __metaclass__ = type
 
 import argparse
 import gc
-import os
 import resource
-import sys
 import time
 import tracemalloc
 
+from collection_import import add_collection_root, cannot_import
+
 
 def _import_engine():
-    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    parts = here.split(os.sep)
-    if parts[-3:-1] == ['ansible_collections', 'ipsec'] or parts[-3:] == ['ansible_collections', 'ipsec', 'doctor']:
-        sys.path.insert(0, os.sep.join(parts[:-3]))
+    add_collection_root()
     try:
         from ansible_collections.ipsec.doctor.plugins.plugin_utils._engine.engine import analyze
     except ImportError as exc:
-        sys.exit('cannot import the collection (%s): set PYTHONPATH to the folder that holds '
-                 'ansible_collections/ipsec/doctor' % exc)
+        cannot_import(exc)
     return analyze
 
 

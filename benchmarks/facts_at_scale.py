@@ -21,24 +21,20 @@ __metaclass__ = type
 
 import argparse
 import json
-import os
 import shutil
-import sys
 import tempfile
 import time
 
+from collection_import import add_collection_root, cannot_import
+
 
 def _import_collection():
-    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    parts = here.split(os.sep)
-    if parts[-3:-1] == ['ansible_collections', 'ipsec'] or parts[-3:] == ['ansible_collections', 'ipsec', 'doctor']:
-        sys.path.insert(0, os.sep.join(parts[:-3]))
+    add_collection_root()
     try:
         from ansible_collections.ipsec.doctor.plugins.module_utils._collect import runner
         from ansible_collections.ipsec.doctor.tests.unit.plugins.module_utils._collect import fake_host
     except ImportError as exc:
-        sys.exit('cannot import the collection (%s): set PYTHONPATH to the folder that holds '
-                 'ansible_collections/ipsec/doctor' % exc)
+        cannot_import(exc)
     return runner, fake_host
 
 
