@@ -10,6 +10,8 @@ __metaclass__ = type
 
 from hypothesis import strategies as st
 
+from ansible_collections.ipsec.doctor.plugins.module_utils._model import new_auth_round, new_child, new_connection
+
 # The keys of an error entry in docs/facts.md.
 ERROR_KEYS = {'file', 'line', 'message', 'severity'}
 
@@ -28,3 +30,14 @@ def assert_error_entries(errors):
 def by_name(items, name):
     """The first item (connection, child, pool...) whose 'name' is name."""
     return [item for item in items if item['name'] == name][0]
+
+
+def assert_model_keys(connections, daemon, fmt):
+    """Every connection, child and auth round has exactly the keys of the model's builders."""
+    conn_keys = set(new_connection('x', daemon, fmt, 'f', 1))
+    child_keys = set(new_child('x', 'f', 1))
+    round_keys = set(new_auth_round()) | {'method'}
+    for conn in connections:
+        assert set(conn) == conn_keys
+        assert all(set(child) == child_keys for child in conn['children'])
+        assert all(set(auth) == round_keys for auth in conn['local_auth'] + conn['remote_auth'])

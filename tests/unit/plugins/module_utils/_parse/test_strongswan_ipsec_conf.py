@@ -9,10 +9,9 @@ __metaclass__ = type
 
 from hypothesis import given, settings, strategies as st
 
-from ansible_collections.ipsec.doctor.plugins.module_utils._model import new_auth_round, new_child, new_connection
 
 from ansible_collections.ipsec.doctor.tests.unit.plugins.module_utils._parse.fixture_tree import fixture_reader
-from ansible_collections.ipsec.doctor.tests.unit.plugins.module_utils._parse.parser_checks import assert_error_entries, by_name, soup
+from ansible_collections.ipsec.doctor.tests.unit.plugins.module_utils._parse.parser_checks import assert_error_entries, assert_model_keys, by_name, soup
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.source import MemoryReader
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.strongswan_ipsec_conf import parse_ipsec_conf
 
@@ -276,13 +275,7 @@ def test_long_also_chains_are_bounded():
 
 
 def test_every_connection_has_exactly_the_model_keys():
-    conn_keys = set(new_connection('x', 'strongswan', 'strongswan-ipsec.conf', 'f', 1))
-    child_keys = set(new_child('x', 'f', 1))
-    round_keys = set(new_auth_round()) | {'method'}
-    for conn in parse_fixture()['connections']:
-        assert set(conn) == conn_keys
-        assert all(set(child) == child_keys for child in conn['children'])
-        assert all(set(auth) == round_keys for auth in conn['local_auth'] + conn['remote_auth'])
+    assert_model_keys(parse_fixture()['connections'], 'strongswan', 'strongswan-ipsec.conf')
 
 
 def test_auth_any_is_no_constraint():

@@ -11,10 +11,9 @@ import time
 
 from hypothesis import given, settings, strategies as st
 
-from ansible_collections.ipsec.doctor.plugins.module_utils._model import new_auth_round, new_child, new_connection
 
 from ansible_collections.ipsec.doctor.tests.unit.plugins.module_utils._parse.fixture_tree import fixture_reader
-from ansible_collections.ipsec.doctor.tests.unit.plugins.module_utils._parse.parser_checks import assert_error_entries, by_name, soup
+from ansible_collections.ipsec.doctor.tests.unit.plugins.module_utils._parse.parser_checks import assert_error_entries, assert_model_keys, by_name, soup
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.psk import psk_digest
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.source import MemoryReader
 from ansible_collections.ipsec.doctor.plugins.module_utils._parse.swanctl import parse_swanctl
@@ -319,13 +318,7 @@ def test_rounds_without_auth_are_unspecified():
 
 
 def test_every_connection_has_exactly_the_model_keys():
-    conn_keys = set(new_connection('x', 'strongswan', 'swanctl', 'f', 1))
-    child_keys = set(new_child('x', 'f', 1))
-    round_keys = set(new_auth_round()) | {'method'}
-    for conn in parse_fixture()['connections']:
-        assert set(conn) == conn_keys
-        assert all(set(child) == child_keys for child in conn['children'])
-        assert all(set(auth) == round_keys for auth in conn['local_auth'] + conn['remote_auth'])
+    assert_model_keys(parse_fixture()['connections'], 'strongswan', 'swanctl')
 
 
 def test_key_id_is_charons_colon_hex():
